@@ -1,0 +1,52 @@
+"""The project's exceptions: one root, each carrying where the problem is."""
+
+from __future__ import annotations
+
+
+class SimArchiveError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class ConfigError(SimArchiveError):
+    """A SIMARCHIVE_* setting is unknown, mistyped or out of range."""
+
+
+class ContentError(SimArchiveError):
+    """A problem in content/: carries the file, the line (or None) and the field."""
+
+    def __init__(self, path: str, line: int | None, field: str | None, message: str):
+        self.path = path
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class CaptureError(SimArchiveError):
+    """Fetching or storing one source failed; carries the URL."""
+
+    def __init__(self, url: str, message: str):
+        self.url = url
+        self.message = message
+        super().__init__(f"{url}: {message}")
+
+
+class ArchiveError(SimArchiveError):
+    """The archive on disk is unreadable or inconsistent; carries the path."""
+
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}")
+
+
+class SearchError(SimArchiveError):
+    """The search index is missing, corrupt, or a query cannot be run."""
+
+
+class QueryError(SearchError):
+    """A search query that cannot be parsed or is refused; the message says why."""

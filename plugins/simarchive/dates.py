@@ -1,0 +1,148 @@
+"""EDTF dates with their real precision: parse, bound, and write them as people do."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from edtf import parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+__all__ = ["DateError", "EventDate", "parse_when"]
+
+MONTHS = calendar.month_name
+
+# The forms we accept, checked before edtf parses them: a day, a month or a year, optionally
+# approximate (~), uncertain (?) or both (%); "one of" a set of those; a span between two of
+# them, either end possibly open (".."). Anything else (seasons, masked digits, sets of ranges)
+# is refused rather than shown imprecisely.
+_SIMPLE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+_QUALIFIED = re.compile(rf"^({_SIMPLE})([~?%]?)$")
+_SET = re.compile(rf"^\[({_SIMPLE}(?:,{_SIMPLE})+)\]$")
+_SPAN = re.compile(rf"^({_SIMPLE}|\.\.)/({_SIMPLE}|\.\.)$")
+
+EXPECTED = (
+    "expected an EDTF date such as 2023-03-10, 2021-06, 2012, [2016,2017], 2018/2020, "
+    "../2018-04, 2012-11~ or 2022?"
+)
+
+
+class DateError(ValueError):
+    """A date string that is not one of the EDTF forms we accept, or names no real day."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One date at day, month or year precision."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return dt.date(self.year, month, day)
+
+    def display(self, *, with_year: bool = True) -> str:
+        parts = []
+        if self.day:
+            parts.append(str(self.day))
+        if self.month:
+            parts.append(MONTHS[self.month])
+        if with_year or not self.month:
+            parts.append(str(self.year))
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """A date as the evidence gives it: the EDTF string, its bounds, and how to write it."""
+
+    edtf: str
+    display: str
+    earliest: dt.date | None
+    latest: dt.date | None
+
+    @property
+    def sort_key(self) -> dt.date:
+        """The earliest possible day; for "by <date>" (no known start), the latest one."""
+        return self.earliest or self.latest  # type: ignore[return-value]
+
+    @property
+    def precision(self) -> str:
+        """day, month or year for a single date; otherwise the kind of range."""
+        if _SET.match(self.edtf):
+            return "one-of"
+        if "/" in self.edtf:
+            return "span"
+        digits = _QUALIFIED.match(self.edtf).group(1)  # type: ignore[union-attr]
+        return {4: "year", 7: "month", 10: "day"}[len(digits)]
+
+
+def _point(text: str) -> Point:
+    year, _, rest = text.partition("-")
+    month, _, day = rest.partition("-")
+    point = Point(int(year), int(month) if month else None, int(day) if day else None)
+    try:
+        point.latest  # noqa: B018 - raises on a month or day that does not exist
+        point.earliest  # noqa: B018
+    except ValueError:
+        raise DateError(f"'{text}' names a month or day that does not exist") from None
+    return point
+
+
+def _join_or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _span_display(start: Point, end: Point) -> str:
+    same_year = start.year == end.year and start.month and end.month
+    return f"{start.display(with_year=not same_year)} to {end.display()}"
+
+
+def parse_when(text: str) -> EventDate:
+    """Parse an EDTF string into an EventDate; raise DateError with what was expected.
+
+    >>> parse_when("[2016,2017]").display
+    '2016 or 2017'
+    """
+    text = text.strip()
+    if not (_QUALIFIED.match(text) or _SET.match(text) or _SPAN.match(text)):
+        try:
+            parse_edtf(text)
+        except (EDTFParseException, ValueError, TypeError):
+            raise DateError(f"'{text}' is not valid EDTF; {EXPECTED}") from None
+        raise DateError(f"'{text}' is an EDTF form this site does not show; {EXPECTED}")
+    if m := _QUALIFIED.match(text):
+        point, qualifier = _point(m.group(1)), m.group(2)
+        display = point.display()
+        if qualifier in ("~", "%"):
+            display = f"about {display}"
+        if qualifier in ("?", "%"):
+            display = f"{display} (uncertain)"
+        return EventDate(text, display, point.earliest, point.latest)
+    if m := _SET.match(text):
+        points = sorted((_point(p) for p in m.group(1).split(",")), key=lambda p: p.earliest)
+        display = _join_or([p.display() for p in points])
+        return EventDate(text, display, points[0].earliest, max(p.latest for p in points))
+    start_text, end_text = _SPAN.match(text).groups()  # type: ignore[union-attr]
+    if start_text == ".." and end_text == "..":
+        raise DateError(f"'{text}' is open at both ends; {EXPECTED}")
+    if start_text == "..":
+        end = _point(end_text)
+        return EventDate(text, f"by {end.display()}", None, end.latest)
+    start = _point(start_text)
+    if end_text == "..":
+        return EventDate(text, f"from {start.display()}", start.earliest, None)
+    end = _point(end_text)
+    if end.latest < start.earliest:
+        raise DateError(f"'{text}' ends before it starts")
+    return EventDate(text, _span_display(start, end), start.earliest, end.latest)

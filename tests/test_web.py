@@ -40,7 +40,7 @@ def test_api_search_returns_json_hits(web_server):
         "title": "Street triage pilot starts on the Isle of Wight", "url": "/events/2012-pilot/",
         "kind": "event", "date": "2012",
     }
-    assert "<mark" in hit["snippet"]
+    assert "<mark>Isle</mark>" in hit["passages"][0]["html"]
 
 
 def test_phrase_does_not_match_words_in_another_order(web_server):

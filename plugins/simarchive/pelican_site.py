@@ -17,8 +17,7 @@ from .config import Config
 from .dates import parse_when
 from .errors import ConfigError
 from .events import split_list
-from .search import build_index
-from .search_docs import site_documents
+from .search import index_site as update_search_index
 from .timeline import timeline_data
 from .validate import Site, load_site
 
@@ -89,6 +88,15 @@ class SiteView:
         captures = self.captures(source_id)
         return captures[-1] if captures else None
 
+    def latest_text(self, source_id: str) -> str:
+        """The extracted text of the latest capture (search links to passages in it)."""
+        latest = self.latest(source_id)
+        try:
+            return latest.text_path.read_text(encoding="utf-8") if latest else ""
+        except (OSError, UnicodeDecodeError) as e:
+            logger.warning("simarchive: %s: cannot read (%s)", latest.text_path, e)
+            return ""
+
     def captured_ids(self) -> list[str]:
         return [sid for sid, captures in self._captures.items() if captures]
 
@@ -125,8 +133,9 @@ def get_generators(pelican):
 def index_site(pelican) -> None:
     """Build the search index after the site, outside output/."""
     config = _config(pelican.settings)
-    count = build_index(config.index, site_documents(load_site(config), config))
-    logger.info("simarchive: indexed %d documents into %s", count, config.index)
+    report = update_search_index(config)
+    logger.info("simarchive: search index %s: %d added, %d updated, %d deleted, %d unchanged",
+                config.index, report.added, report.updated, report.deleted, report.unchanged)
 
 
 def register() -> None:

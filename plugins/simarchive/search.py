@@ -170,8 +170,10 @@ def _facets() -> sorting.Facets:
 
 
 def _counts(groups: dict) -> list[tuple[str, int]]:
-    # Documents without a value (an event has no publisher) sort under a blank or zero key.
-    pairs = [(str(k), v) for k, v in groups.items() if k not in (None, "", b"", 0)]
+    # Documents without a value (an event has no publisher, a source may have no date) are
+    # grouped under a blank key, or for numbers under the column's default (0 or 2**31 - 1).
+    pairs = [(str(k), v) for k, v in groups.items()
+             if k not in (None, "", b"") and not (isinstance(k, int) and not 0 < k < 10_000)]
     return sorted(pairs, key=lambda kv: (-kv[1], kv[0]))
 
 

@@ -14,9 +14,11 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.common import QueryParserError
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from .errors import QueryError
 from .search_index import ANALYZER, SCHEMA
+from .search_phrase import exact_phrases
 
 __all__ = ["FIELDS", "parse", "prepare", "suggest"]
 
@@ -154,6 +156,7 @@ def parse(parser: MultifieldParser, text: str) -> wq.Query:
     except (QueryParserError, ValueError, TypeError) as e:
         raise QueryError(f"The query could not be understood ({e}); try fewer operators or "
                          "put the words in quotes.") from None
+    query = exact_phrases(query)
     if query is wq.NullQuery:
         raise QueryError("Nothing to search for: the query has only very common words "
                          "(such as \"the\" or \"of\") or operators. Add a more specific word.")
@@ -165,21 +168,33 @@ def _indexed(reader: IndexReader, word: str) -> bool:
     return not terms or any(reader.doc_frequency(f, t) for t in terms for f in ("body", "title"))
 
 
-def suggest(reader: IndexReader, text: str) -> str | None:
+def _near(searcher: Searcher, word: str) -> dict[str, int]:
+    """Spelling-field words within two edits, with their document counts, segment by segment
+    (a segment reader uses an automaton; the merged reader compares every word)."""
+    near: dict[str, int] = {}
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        for term in reader.terms_within("spell", word.lower(), 2):
+            near[term] = near.get(term, 0) + reader.doc_frequency("spell", term)
+    return near
+
+
+def suggest(searcher: Searcher, text: str) -> str | None:
     """"Did you mean": the query with each word the index lacks replaced by the closest name
     or title word, or None when every word is known."""
     changed = False
+    reader = searcher.reader()
 
     def fix(m: re.Match) -> str:
         nonlocal changed
         word = m.group("word")
         if word in OPERATORS or _indexed(reader, word):
             return word
-        near = list(reader.terms_within("spell", word.lower(), 2))
+        near = _near(searcher, word)
         if not near:
             return word
         changed = True
-        return max(near, key=lambda t: (reader.doc_frequency("spell", t), -abs(len(t) - len(word))))
+        return max(near, key=lambda t: (near[t], -abs(len(t) - len(word)), t))
 
     plain = _SUGGESTABLE.sub(lambda m: fix(m) if m.group("word") else m.group(0), text)
     return plain if changed else None

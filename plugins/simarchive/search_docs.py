@@ -12,12 +12,11 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import markdown
 from bs4 import BeautifulSoup
 
-from .archive_index import CaptureInfo, capture_day, list_captures
+from .archive_index import CaptureInfo, list_captures
 from .config import Config
 from .dates import EventDate
 from .events import CITATION, Event
@@ -137,12 +136,3 @@ def site_documents(site: Site, config: Config) -> Iterator[Doc]:
         yield _source_doc(source, captures[-1] if captures else None, citing, config.siteurl, True)
         for older in captures[:-1]:
             yield _source_doc(source, older, citing, config.siteurl, False)
-
-
-def captured_display(captured: str) -> str:
-    """The capture day as people write it, or "" when never captured."""
-    return capture_day(captured) if captured else ""
-
-
-def text_file(archive: Path, text_path: str | None) -> Path | None:
-    return archive / text_path if text_path else None

@@ -19,7 +19,7 @@ __all__ = ["Passage", "mark", "matches", "passages"]
 
 WINDOW = 220  # characters per passage
 BEFORE = 60  # of them, before the first matched word
-MAX_MATCHES = 2000  # a very common word: choosing among the first matches is enough
+MAX_MATCHES = 300  # a very common word: choosing among its first 300 places is enough
 _REGEX_CACHE: dict[frozenset, re.Pattern | None] = {}
 
 

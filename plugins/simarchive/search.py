@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index, sorting
+from whoosh import collectors
 from whoosh.collectors import FilterCollector
 from whoosh.searching import ResultsPage
 from whoosh import query as wq
@@ -39,7 +40,7 @@ FACETS = {
     "year": ("year", lambda v: wq.NumericRange("year", int(v), int(v))),
 }
 SORTS = {"relevance": None, "date": ("day", False), "newest": ("day", True)}
-TEXT_FIELDS = {"title", "body", "actors", "publisher", "cited_by"}
+TEXT_FIELDS = {"title", "body", "actors", "publisher", "meta"}
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,7 @@ class Searcher:
         filters = _filter(request)
         with self._lock:
             searcher, facet_values = self._current()
-            docs = DocsCollector(searcher.collector(
-                limit=max(1, request.page) * request.per_page, sortedby=_sorting(request.sort)))
+            docs = DocsCollector(_top(max(1, request.page) * request.per_page, request.sort))
             mask = None if request.all_captures else wq.Term("type", "capture")
             # The filter wraps outermost, as in Searcher.collector(), so only allowed docs count.
             collector = FilterCollector(docs, filters, mask)
@@ -168,6 +168,16 @@ def _filter(request: SearchRequest) -> wq.Query | None:
             raise QueryError(f'year={value!r} is not a year; use four digits, e.g. year=2016.')
         parts.append(FACETS[name][1](value))
     return wq.And(parts) if parts else None
+
+
+def _top(limit: int, sort: str) -> collectors.Collector:
+    """The collector of the best `limit` hits. Its shortcuts are off (block-quality skipping,
+    replacing a matcher by a narrower one once a score threshold is known): they skip matches
+    that cannot reach the top, and the total and the facets must count every match."""
+    sortedby = _sorting(sort)
+    if sortedby is not None:
+        return collectors.SortingCollector(sortedby, limit=limit)
+    return collectors.TopCollector(limit, usequality=False, replace=0)
 
 
 def _sorting(sort: str):

@@ -11,7 +11,8 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 import markdown
 from bs4 import BeautifulSoup
@@ -53,16 +54,15 @@ class Doc:
     captured: str = ""  # the capture's ISO time
     spell: tuple[str, ...] = field(default=())
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """The content hash: every field; a capture's text stands for itself by its key.
 
         A capture is immutable (append-only archive, SHA-256 in capture.json), so its
         timestamp and payload hash identify its text without reading 30 KB per source.
         """
-        values = asdict(self)
-        values.pop("text_path")
-        return hashlib.sha256(json.dumps(values, sort_keys=True).encode("utf-8")).hexdigest()
+        values = [getattr(self, f.name) for f in _HASHED]
+        return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def index_fields(self, body: str) -> dict:
         """The values Whoosh indexes and stores for this document."""
@@ -73,11 +73,15 @@ class Doc:
             "publisher": self.publisher, "publisher_facet": self.publisher,
             "source_kind": self.source_kind, "phase": self.phase,
             "source": ",".join(self.sources), "event": ",".join(self.events),
-            "cited_by": " ".join(self.cited_by), "spell": " ".join(self.spell),
+            "meta": " ; ".join([*self.actors, self.publisher, *self.cited_by]),
+            "spell": " ".join(self.spell),
             "year": self.day // 10000 if self.day else None, "day": self.day,
             "date": self.date, "captured": self.captured, "url": self.url,
             "text_path": self.text_path, "plain": self.text if self.type == "event" else "",
         }
+
+
+_HASHED = [f for f in fields(Doc) if f.name != "text_path"]
 
 
 def event_text(event: Event) -> str:
@@ -128,11 +132,14 @@ def _source_doc(source: Source, capture: CaptureInfo | None, citing: list[Event]
 
 def site_documents(site: Site, config: Config) -> Iterator[Doc]:
     """Yield a Doc per event, per source (its latest capture) and per older capture."""
+    citing_by_source: dict[str, list[Event]] = {}
     for event in site.events:
         yield _event_doc(event, config.siteurl)
+        for source_id in dict.fromkeys(event.sources):
+            citing_by_source.setdefault(source_id, []).append(event)
     for source in site.sources.values():
         captures = list_captures(config.archive, source.id)
-        citing = site.events_citing(source.id)
+        citing = citing_by_source.get(source.id, [])
         yield _source_doc(source, captures[-1] if captures else None, citing, config.siteurl, True)
         for older in captures[:-1]:
             yield _source_doc(source, older, citing, config.siteurl, False)

@@ -27,8 +27,8 @@ FIELDS = {
     "title": "title", "publisher": "publisher", "kind": "kinds", "year": "year", "date": "day",
     "source": "source", "event": "event", "actor": "actors", "actors": "actors", "phase": "phase",
 }
-SEARCHED = ("title", "body", "actors", "publisher", "cited_by")
-BOOSTS = {"title": 3.0, "actors": 1.5, "publisher": 1.5, "cited_by": 1.2, "body": 1.0}
+SEARCHED = ("title", "body", "meta")  # meta: actors, publisher, titles of citing events
+BOOSTS = {"title": 3.0, "meta": 1.0, "body": 1.0}
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 FIELD_LIST = ", ".join(f"{name}:" for name in FIELDS if name != "actors")
 

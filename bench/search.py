@@ -78,7 +78,8 @@ def queries(corpus: Corpus) -> list[tuple[str, str, str]]:
                                          ("lindqvst~", "lindq*"), ("marchetty~", "marchet*"),
                                          ("fairbrothr~", "fairbro*"))]
     out += [("boolean", q, q) for q in ("triage OR intensity", "health NOT police",
-                                        "(crisis OR triage) team", f"{v[0][:6]}*", "frequent attender")]
+                                        f"{v[0][:6]}*", "frequent attender")]
+    out.append(("boolean", "(crisis OR triage) team", "(crisis OR triage) AND team"))  # FTS5 wants AND
     assert len(out) == 50
     return out
 

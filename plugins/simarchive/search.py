@@ -101,6 +101,7 @@ class Searcher:
         self._parser = make_parser()
 
     def _current(self):
+        """The searcher and facet values of the live generation, reopened if it changed."""
         try:
             generation = os.readlink(self.index_dir / CURRENT)
         except OSError:
@@ -117,6 +118,13 @@ class Searcher:
                 old.close()  # no other thread can be using it: every use holds the lock
             logger.info("simarchive: search index generation %s opened", generation)
         return self._searcher, self._facets
+
+    def close(self) -> None:
+        """Release the index files (the server keeps its searcher for its whole life)."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._generation = None, None
 
     def search(self, request: SearchRequest) -> Results:
         """Run one search: hits for the page asked, facet counts, and passages."""
@@ -227,5 +235,4 @@ def run_query(config: Config, request: SearchRequest) -> Results:
     try:
         return searcher.search(request)
     finally:
-        if searcher._searcher is not None:
-            searcher._searcher.close()
+        searcher.close()

@@ -168,6 +168,27 @@ def _fields(doc: Doc, archive: Path) -> tuple[dict, int]:
     return doc.index_fields(body), size
 
 
+def _apply(writer, docs: Iterable[Doc], known: dict[str, str], archive: Path, report: IndexReport) -> None:
+    """Add the new documents, replace the changed ones, delete the gone ones; count each."""
+    seen = set()
+    for doc in docs:
+        seen.add(doc.id)
+        if known.get(doc.id) == doc.fingerprint:
+            report.unchanged += 1
+            continue
+        fields, size = _fields(doc, archive)
+        report.bytes_read += size
+        if doc.id in known:
+            writer.update_document(**fields)
+            report.updated += 1
+        else:
+            writer.add_document(**fields)
+            report.added += 1
+    for gone in known.keys() - seen:
+        writer.delete_by_term("id", gone)
+        report.deleted += 1
+
+
 def update_index(index_dir: Path, docs: Iterable[Doc], archive: Path, *, rebuild: bool = False) -> IndexReport:
     """Re-index what is new or changed, drop what is gone, and switch to the result atomically.
 
@@ -185,23 +206,7 @@ def update_index(index_dir: Path, docs: Iterable[Doc], archive: Path, *, rebuild
             known = {fields["id"]: fields.get("hash") for fields in reader.all_stored_fields()}
         writer = ix.writer(limitmb=256)
         try:
-            seen = set()
-            for doc in docs:
-                seen.add(doc.id)
-                if known.get(doc.id) == doc.fingerprint:
-                    report.unchanged += 1
-                    continue
-                fields, size = _fields(doc, archive)
-                report.bytes_read += size
-                if doc.id in known:
-                    writer.update_document(**fields)
-                    report.updated += 1
-                else:
-                    writer.add_document(**fields)
-                    report.added += 1
-            for gone in known.keys() - seen:
-                writer.delete_by_term("id", gone)
-                report.deleted += 1
+            _apply(writer, docs, known, archive, report)
         except BaseException:
             writer.cancel()
             shutil.rmtree(generation, ignore_errors=True)

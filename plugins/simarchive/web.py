@@ -12,7 +12,7 @@ from whitenoise import WhiteNoise
 
 from .config import Config
 from .errors import QueryError, SearchError
-from .search import FACETS, Searcher
+from .search import Searcher
 from .search_api import request_from_params, results_json, search_url
 
 logger = logging.getLogger(__name__)
@@ -45,8 +45,7 @@ class SearchApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url,
-                                FACET_NAMES=FACETS)
+        self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url)
         # One searcher for the whole server, reopened when a build switches the index.
         self.searcher = Searcher(config.index, config.archive, config.max_query)
 

@@ -88,6 +88,7 @@ def test_timeline_json(built_site):
     assert first["sources"][0] == {
         "id": "agency-page", "title": "National programme page", "publisher": "Test Agency", "kind": "promotional",
         "url": "https://example.org/agency/programme", "page": "/sources/agency-page/", "archived": None, "via": None,
+        "status": "not-captured", "captures": 0,
     }
 
 

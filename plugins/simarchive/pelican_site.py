@@ -19,7 +19,9 @@ from .errors import ConfigError
 from .events import split_list
 from .search import build_index
 from .search_docs import site_documents
-from .timeline import timeline_data
+from .axis import build_axis
+from .timeline import archive_status, facets, timeline_data
+from .timelinejs import timelinejs_data
 from .validate import Site, load_site
 
 logger = logging.getLogger(__name__)
@@ -95,6 +97,19 @@ class SiteView:
     def events_citing(self, source_id: str):
         return self.site.events_citing(source_id)
 
+    def status(self, source_id: str) -> str:
+        """archived, wayback or not-captured: what a source's badge says."""
+        return archive_status(self.latest(source_id))
+
+    def neighbours(self, slug: str):
+        """The events before and after this one in time order (None at either end)."""
+        slugs = [e.slug for e in self.site.events]
+        i = slugs.index(slug) if slug in slugs else None
+        if i is None:
+            return None, None
+        events = self.site.events
+        return (events[i - 1] if i > 0 else None), (events[i + 1] if i + 1 < len(events) else None)
+
 
 class SimGenerator(Generator):
     """Writes the timeline, the archive's catalogue, a page per source and timeline.json."""
@@ -105,17 +120,22 @@ class SimGenerator(Generator):
         articles = {a.slug: a for a in self.context.get("articles", [])}
         events = [articles[e.slug] for e in view.site.events if e.slug in articles]
         write = writer.write_file
-        write("index.html", self.get_template("timeline"), self.context, events=events, page_name="timeline")
+        write("index.html", self.get_template("timeline"), self.context, events=events, page_name="timeline",
+              axis=build_axis(view.site.events, config.phases), facets=facets(view.site, config.phases))
         write("sources/index.html", self.get_template("sources"), self.context, page_name="sources")
         for source in view.sources.values():
             write(f"sources/{source.id}/index.html", self.get_template("source"), self.context,
                   source=source, page_name="source")
         write("404.html", self.get_template("error"), self.context, page_name="",
               heading="Page not found", message="There is no page at this address.")
-        data = timeline_data(view.site, view, config.siteurl)
-        (Path(self.output_path) / "timeline.json").write_text(
-            json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        _write_json(Path(self.output_path) / "timeline.json", timeline_data(view.site, view, config.siteurl))
+        _write_json(Path(self.output_path) / "timeline-timelinejs.json",
+                    timelinejs_data(view.site, config.sitename, config.siteurl, config.phases))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def get_generators(pelican):

@@ -17,21 +17,21 @@ function setActive(card) {
   if (card) markFor(card.id)?.classList.add("is-active");
 }
 
-function focusCard(card, { scroll = true } = {}) {
+function focusCard(card, { instant = false } = {}) {
   card.tabIndex = -1;
-  if (scroll) card.scrollIntoView({ block: "center", behavior: reduceMotion ? "auto" : "smooth" });
+  card.scrollIntoView({ block: "center", behavior: instant || reduceMotion ? "instant" : "smooth" });
   card.focus({ preventScroll: true });
   setActive(card);
 }
 
-function focusHash() {
+function focusHash({ instant = false } = {}) {
   const id = decodeURIComponent(location.hash.slice(1));
   const card = id && document.getElementById(id);
   if (!card || !isCard(card)) return;
   for (const el of document.querySelectorAll("li.event.is-target")) el.classList.remove("is-target");
   card.classList.add("is-target");
   if (card.hidden) document.querySelector("#f-clear")?.click(); // a shared link beats a filter
-  focusCard(card);
+  focusCard(card, { instant });
 }
 
 function step(direction) {
@@ -96,9 +96,10 @@ bindKeys({
   find: () => document.getElementById("f-q")?.focus(),
 }, isCard);
 followAxis();
-window.addEventListener("hashchange", focusHash);
-startFilters().then(focusHash, (error) => {
+window.addEventListener("hashchange", () => focusHash());
+// On arrival, go straight to a deep-linked event: no long smooth scroll through the years.
+startFilters().then(() => focusHash({ instant: true }), (error) => {
   // Without the data the filters cannot work; everything else still does.
   console.warn("simarchive:", error);
-  focusHash();
+  focusHash({ instant: true });
 });

@@ -38,6 +38,8 @@ def check_content(pelican) -> None:
         logger.error("simarchive: %s", e)
         raise SystemExit(1) from None
     site = load_site(config)
+    for note in site.notes:
+        logger.info("simarchive: %s", note)
     for problem in site.errors:
         logger.error("simarchive: %s", problem)
     if site.errors:
@@ -91,6 +93,10 @@ class SiteView:
 
     def captured_ids(self) -> list[str]:
         return [sid for sid, captures in self._captures.items() if captures]
+
+    def quote_status(self, slug: str, source_id: str, quote: str):
+        """The QuoteResult of one quoted citation: .found, and .capture where it was found."""
+        return self.site.quotes.status(slug, source_id, quote)
 
     def events_citing(self, source_id: str):
         return self.site.events_citing(source_id)

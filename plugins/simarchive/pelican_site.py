@@ -62,10 +62,11 @@ def number_citations(instance) -> None:
     """Turn [@id] and [@id, "phrase"] into numbered references, in the body and Disputed."""
     if not isinstance(instance, Article):
         return
-    refs = References(instance.settings.get("SITEURL", ""))
-    instance._content = refs.render_html(instance._content)
+    refs = References()
+    # Disputed is shown above the body, so its citations are numbered first.
     disputed = instance.metadata.get("disputed")
     instance.disputed_html = refs.render_text(disputed) if disputed else ""
+    instance._content = refs.render_html(instance._content)
     instance.references = refs.items
 
 

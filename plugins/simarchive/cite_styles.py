@@ -80,7 +80,8 @@ def apa(item: Item) -> Rich:
         out.add(f"{_end(title)} " if authors else f"{_end(title)} {date}").it(item.get("container-title", ""))
         out.add(". ")
     else:
-        out.it(_end(title)).add(" " if authors else f" {date}")
+        # The closing period is not part of the italic title.
+        out.it(title).add(_end(title)[len(title):] + (" " if authors else f" {date}"))
         site = item.get("container-title") if kind == "page" else item.get("publisher")
         if site and not _same_as_author(item, site):
             out.add(f"{_end(site)} ")

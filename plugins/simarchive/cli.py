@@ -27,14 +27,18 @@ class ExitStatus(IntEnum):
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    """Validate the registry and every event without building; report every problem."""
-    site = load_site(config)
+    """Validate the registry, every event and every quote without building; report every problem."""
+    site = load_site(config, strict=args.strict)
+    for note in site.notes:
+        print(f"note: {note}")
     for problem in site.errors:
         print(problem, file=sys.stderr)
     if site.errors:
         print(f"{len(site.errors)} problem(s) found.", file=sys.stderr)
         return ExitStatus.ERROR
-    print(f"OK: {len(site.events)} events, {len(site.sources)} sources.")
+    quotes = site.quotes
+    print(f"OK: {len(site.events)} events, {len(site.sources)} sources; "
+          f"{len(quotes.verified)} quotes verified, {len(quotes.unverified)} not yet verifiable.")
     return ExitStatus.OK
 
 
@@ -99,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--traceback", action="store_true", help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("check", help="validate the registry and every event")
+    p = sub.add_parser("check", help="validate the registry, every event and every quote")
+    p.add_argument("--strict", action="store_true",
+                   help="also fail on sources never captured and quotes not yet verified (before publishing)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("search", help="search the archive from the terminal")

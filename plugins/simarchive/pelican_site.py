@@ -39,6 +39,8 @@ def check_content(pelican) -> None:
         logger.error("simarchive: %s", e)
         raise SystemExit(1) from None
     site = load_site(config)
+    for note in site.notes:
+        logger.info("simarchive: %s", note)
     for problem in site.errors:
         logger.error("simarchive: %s", problem)
     if site.errors:
@@ -61,10 +63,11 @@ def number_citations(instance) -> None:
     """Turn [@id] and [@id, "phrase"] into numbered references, in the body and Disputed."""
     if not isinstance(instance, Article):
         return
-    refs = References(instance.settings.get("SITEURL", ""))
-    instance._content = refs.render_html(instance._content)
+    refs = References()
+    # Disputed is shown above the body, so its citations are numbered first.
     disputed = instance.metadata.get("disputed")
     instance.disputed_html = refs.render_text(disputed) if disputed else ""
+    instance._content = refs.render_html(instance._content)
     instance.references = refs.items
 
 
@@ -94,6 +97,10 @@ class SiteView:
 
     def captured_ids(self) -> list[str]:
         return [sid for sid, captures in self._captures.items() if captures]
+
+    def quote_status(self, slug: str, source_id: str, quote: str):
+        """The QuoteResult of one quoted citation: .found, and .capture where it was found."""
+        return self.site.quotes.status(slug, source_id, quote)
 
     def events_citing(self, source_id: str):
         return self.site.events_citing(source_id)

@@ -109,3 +109,12 @@ def test_an_event_without_a_revision_date_says_no_date():
     cited = event_item(_event("2021-06"), None, sitename=SITENAME, siteurl=SITEURL)
     assert render(cited, "apa").text().startswith("Network closes. (n.d.).")
     assert "(no date)" in render(cited, "harvard").text()
+
+
+def test_headline_case_raises_words_after_an_opening_quotation_mark():
+    from simarchive.cite_text import title_case
+
+    assert title_case("Police revive scheme that 'denies care to patients'") == (
+        "Police Revive Scheme That 'Denies Care to Patients'"
+    )
+    assert title_case("the (unpublished) report") == "The (Unpublished) Report"

@@ -51,8 +51,16 @@ def title_case(title: str) -> str:
         if word.lower() in STOP_WORDS and not first and not last:
             out.append(word)
         else:
-            out.append("-".join(p[:1].upper() + p[1:] if p.islower() else p for p in word.split("-")))
+            out.append("-".join(_raise(p) if p.islower() else p for p in word.split("-")))
     return " ".join(out)
+
+
+def _raise(word: str) -> str:
+    """Capitalise the first letter, past any opening quotation mark or bracket."""
+    for i, char in enumerate(word):
+        if char.isalpha():
+            return word[:i] + char.upper() + word[i + 1 :]
+    return word
 
 
 def initials(given: str, *, spaced: bool = True) -> str:

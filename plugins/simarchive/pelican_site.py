@@ -13,6 +13,7 @@ from pelican.generators import Generator
 
 from .archive_index import capture_day, list_captures
 from .citations import References
+from .cite import CiteBook, write_downloads
 from .config import Config
 from .dates import parse_when
 from .errors import ConfigError
@@ -84,7 +85,9 @@ def _view(generator) -> SiteView:
 
 def add_globals(generator) -> None:
     """Give every template the registry and the archive status, through one object: `sim`."""
-    generator.env.globals["sim"] = _view(generator)
+    view = _view(generator)
+    generator.env.globals["sim"] = view
+    generator.env.globals["citebook"] = CiteBook(view.config, view.site, view.captures)
     generator.env.filters["capture_day"] = capture_day
 
 
@@ -145,6 +148,13 @@ class SimGenerator(Generator):
         for source in view.sources.values():
             write(f"sources/{source.id}/index.html", self.get_template("source"), self.context,
                   source=source, page_name="source")
+        for source in view.sources.values():
+            for capture in view.captures(source.id):
+                text = capture.text_path.read_text(encoding="utf-8") if capture.text_path.is_file() else ""
+                write(f"sources/{source.id}/captures/{capture.timestamp}/index.html", self.get_template("capture"),
+                      self.context, source=source, capture=capture, text=text, page_name="source")
+        count = write_downloads(CiteBook(config, view.site, view.captures), Path(self.output_path))
+        logger.info("simarchive: wrote %d citation downloads", count)
         write("404.html", self.get_template("error"), self.context, page_name="",
               heading="Page not found", message="There is no page at this address.")
         _write_json(Path(self.output_path) / "timeline.json", timeline_data(view.site, view, config.siteurl))

@@ -83,11 +83,18 @@ def _view(generator) -> SiteView:
     return view
 
 
+def _citebook(generator) -> CiteBook:
+    book = generator.context.get("SIMARCHIVE_CITEBOOK")
+    if book is None:  # once per build too, like the view
+        view = _view(generator)
+        book = generator.context["SIMARCHIVE_CITEBOOK"] = CiteBook(view.config, view.site, view.captures)
+    return book
+
+
 def add_globals(generator) -> None:
     """Give every template the registry and the archive status, through one object: `sim`."""
-    view = _view(generator)
-    generator.env.globals["sim"] = view
-    generator.env.globals["citebook"] = CiteBook(view.config, view.site, view.captures)
+    generator.env.globals["sim"] = _view(generator)
+    generator.env.globals["citebook"] = _citebook(generator)
     generator.env.filters["capture_day"] = capture_day
 
 
@@ -153,7 +160,7 @@ class SimGenerator(Generator):
                 text = capture.text_path.read_text(encoding="utf-8") if capture.text_path.is_file() else ""
                 write(f"sources/{source.id}/captures/{capture.timestamp}/index.html", self.get_template("capture"),
                       self.context, source=source, capture=capture, text=text, page_name="source")
-        count = write_downloads(CiteBook(config, view.site, view.captures), Path(self.output_path))
+        count = write_downloads(_citebook(self), Path(self.output_path))
         logger.info("simarchive: wrote %d citation downloads", count)
         write("404.html", self.get_template("error"), self.context, page_name="",
               heading="Page not found", message="There is no page at this address.")

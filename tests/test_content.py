@@ -35,7 +35,7 @@ CASES = {
     ),
     "unknown-field.md": (
         "content/events/unknown-field.md:6: Source: unknown field; "
-        "known fields are Title, Slug, When, Summary, Phase, Sources, Actors, Disputed"
+        "known fields are Title, Slug, When, Summary, Phase, Sources, Actors, Disputed, Modified"
     ),
     "unknown-kind.toml": f"content/sources.toml:27: kind: unknown kind 'blog'; expected one of {KINDS}",
     "bad-url.toml": "content/sources.toml:24: url: 'file:///etc/passwd' is not an http(s) URL with a host",
@@ -98,7 +98,37 @@ def test_missing_registry_is_one_clear_line(site):
     assert result.stderr.splitlines()[0] == "content/sources.toml: no such file; the source registry is required"
 
 
-def test_good_content_passes(site):
+UNCAPTURED = [
+    "note: content/sources.toml:2: island-news: never captured (sim-archive capture island-news)",
+    "note: content/sources.toml:10: agency-page: never captured (sim-archive capture agency-page)",
+    "note: content/sources.toml:16: letter: never captured (sim-archive capture letter)",
+]
+UNVERIFIED = [
+    "note: content/events/2012-pilot.md:9: citation: quote \"police and nurses\" not yet verified: "
+    "'island-news' has no capture",
+]
+
+
+def test_good_content_passes_and_lists_what_a_curator_should_know(site):
     result = site.run("check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "OK: 5 events, 3 sources."
+    assert result.stdout.splitlines() == [
+        *UNCAPTURED, *UNVERIFIED, "OK: 5 events, 3 sources; 0 quotes verified, 1 not yet verifiable.",
+    ]
+
+
+def test_uncited_source_is_a_note(site):
+    with (site.content / "sources.toml").open("a", encoding="utf-8") as registry:
+        registry.write('\n[spare]\nurl = "https://example.org/spare"\ntitle = "Spare"\n'
+                       'publisher = "Nobody"\nkind = "news"\n')
+    result = site.run("check")
+    assert result.returncode == 0
+    assert "note: content/sources.toml:23: spare: no event cites this source" in result.stdout.splitlines()
+
+
+def test_strict_makes_uncaptured_sources_and_unverified_quotes_errors(site):
+    result = site.run("check", "--strict")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        line.removeprefix("note: ") for line in UNCAPTURED + UNVERIFIED
+    ] + ["4 problem(s) found."]

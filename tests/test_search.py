@@ -106,7 +106,8 @@ def test_hit_fields_and_passage_link(searcher):
     assert (hit.kind, hit.publisher, hit.date, hit.captured, hit.source_kind) == (
         "source", "Island Test News", "2 November 2012", "1 Jan 2025", "news")
     assert hit.passages[0].link == (
-        "/sources/island-news/#:~:text=was%20led%20by%20Paul%20Jennings%2C%20who%20signed")
+        "/sources/island-news/captures/20250101T000000Z/"
+        "#:~:text=was%20led%20by%20Paul%20Jennings%2C%20who%20signed")
 
 
 def test_hostile_text_is_escaped(searcher):

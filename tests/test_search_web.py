@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from urllib.parse import unquote
 
 import pytest
 import requests
@@ -47,14 +48,18 @@ def test_search_page_shows_hits_passages_facets_and_time(served):
         "Archived source · news · Island Test News · 2 November 2012 · captured 1 Jan 2025")
     assert [m.get_text() for m in hit.select(".snippet mark")] == ["Jennings", "contracts"]
     link = hit.select_one(".passage-link")["href"]
-    assert link == "/sources/island-news/#:~:text=led%20by%20Paul%20Jennings%2C%20who%20signed"
+    assert link == ("/sources/island-news/captures/20250101T000000Z/"
+                    "#:~:text=led%20by%20Paul%20Jennings%2C%20who%20signed")
 
 
-def test_the_passage_link_targets_text_on_the_source_page(served):
+def test_the_passage_link_targets_the_archived_text_on_the_capture_page(served):
     _site, base = served
-    page = BeautifulSoup(get(base, "/sources/island-news/").text, "lxml")
-    lines = [p.get_text() for p in page.select(".archived-text p")]
-    assert "The scheme was led by Paul Jennings, who signed two contracts with the trust." in lines
+    hit = get(base, "/api/search", q="jennings").json()["hits"][0]
+    link = hit["passages"][0]["link"]
+    page, fragment = link.split("#:~:text=")
+    text = BeautifulSoup(get(base, page).text, "lxml").select_one(".archived-text").get_text()
+    assert unquote(fragment) == "led by Paul Jennings, who signed"
+    assert unquote(fragment) in " ".join(text.split())
 
 
 def test_facet_links_narrow_and_remove(served):
@@ -100,7 +105,7 @@ def test_api_fields(served):
     assert (hit["id"], hit["kind"], hit["captured"], hit["captured_at"]) == (
         "source:island-news", "source", "1 Jan 2025", "2025-01-01T00:00:00Z")
     assert "<mark>Jennings</mark>" in hit["passages"][0]["html"]
-    assert hit["passages"][0]["link"].startswith("/sources/island-news/#:~:text=")
+    assert hit["passages"][0]["link"].startswith("/sources/island-news/captures/20250101T000000Z/#:~:text=")
 
 
 def test_hostile_capture_text_is_escaped_in_html_and_json(served):

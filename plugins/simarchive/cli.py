@@ -27,14 +27,18 @@ class ExitStatus(IntEnum):
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    """Validate the registry and every event without building; report every problem."""
-    site = load_site(config)
+    """Validate the registry, every event and every quote without building; report every problem."""
+    site = load_site(config, strict=args.strict)
+    for note in site.notes:
+        print(f"note: {note}")
     for problem in site.errors:
         print(problem, file=sys.stderr)
     if site.errors:
         print(f"{len(site.errors)} problem(s) found.", file=sys.stderr)
         return ExitStatus.ERROR
-    print(f"OK: {len(site.events)} events, {len(site.sources)} sources.")
+    quotes = site.quotes
+    print(f"OK: {len(site.events)} events, {len(site.sources)} sources; "
+          f"{len(quotes.verified)} quotes verified, {len(quotes.unverified)} not yet verifiable.")
     return ExitStatus.OK
 
 
@@ -105,6 +109,24 @@ def _per_page(value: str) -> int:
     return number
 
 
+def cmd_cite(args: argparse.Namespace, config: Config) -> int:
+    """Print the citation of an event or a source (its latest capture, or --capture)."""
+    from .archive_index import list_captures
+    from .cite import EXPORT_KEYS, CiteBook
+
+    site = load_site(config)
+    if site.errors:
+        raise SimArchiveError(f"{len(site.errors)} problem(s) in the content; run `sim-archive check`")
+    book = CiteBook(config, site, lambda sid: list_captures(config.archive, sid))
+    citation = book.lookup(args.id, args.capture)
+    if not config.siteurl:
+        print(f"sim-archive: SITEURL is empty in {args.settings}, so the URLs below are relative; "
+              "set it (as publishconf.py does) for citations to publish", file=sys.stderr)
+    ext = EXPORT_KEYS.get(args.style)
+    print(citation.export(ext) if ext else citation.style(args.style).text(), end="" if ext else "\n")
+    return ExitStatus.OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sim-archive", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -113,7 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--traceback", action="store_true", help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("check", help="validate the registry and every event")
+    p = sub.add_parser("check", help="validate the registry, every event and every quote")
+    p.add_argument("--strict", action="store_true",
+                   help="also fail on sources never captured and quotes not yet verified (before publishing)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("index", help="build or update the search index (no site build)")
@@ -128,6 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-captures", action="store_true", help="search older captures too")
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.set_defaults(func=cmd_search)
+
+    from .cite import EXPORT_KEYS, STYLE_KEYS
+
+    p = sub.add_parser("cite", help="print the citation of an event or a source")
+    p.add_argument("id", help="an event slug or a source id")
+    p.add_argument("--style", choices=[*STYLE_KEYS, *EXPORT_KEYS], default="apa")
+    p.add_argument("--capture", metavar="TIMESTAMP", help="cite this capture of a source (default: the latest)")
+    p.set_defaults(func=cmd_cite)
 
     p = sub.add_parser("serve", help="serve the built site with search")
     p.add_argument("--host", default="127.0.0.1")

@@ -163,7 +163,7 @@ class Searcher:
             source_kind=fields.get("source_kind", ""), publisher=fields.get("publisher", ""),
             date=fields.get("date", ""), year=fields.get("year"),
             captured=capture_day(fields["captured"]) if fields.get("captured") else "",
-            captured_at=fields.get("captured", ""), passages=passages(text, terms, fields["url"]),
+            captured_at=fields.get("captured", ""), passages=passages(text, terms, fields.get("text_url") or fields["url"]),
         )
 
 

@@ -42,6 +42,7 @@ class Doc:
     text: str = ""  # plain text of its own (an event's body, a source's note)
     text_path: str | None = None  # a capture's text.txt, relative to the archive
     text_key: str = ""  # what identifies text_path's bytes: captures are never changed
+    text_url: str = ""  # the page showing that text (a capture's page), for passage links
     publisher: str = ""
     source_kind: str = ""
     phase: str = ""
@@ -77,7 +78,8 @@ class Doc:
             "spell": " ".join(self.spell),
             "year": self.day // 10000 if self.day else None, "day": self.day,
             "date": self.date, "captured": self.captured, "url": self.url,
-            "text_path": self.text_path, "plain": self.text if self.type == "event" else "",
+            "text_path": self.text_path, "text_url": self.text_url or self.url,
+            "plain": self.text if self.type == "event" else "",
         }
 
 
@@ -85,11 +87,12 @@ _HASHED = [f for f in fields(Doc) if f.name != "text_path"]
 
 
 def event_text(event: Event) -> str:
-    """The event's body as plain text, citation keys removed but quoted phrases kept."""
-    body = CITATION.sub(lambda m: f"“{m.group(2)}”" if m.group(2) else "", event.body)
-    html = markdown.markdown(body)
+    """The event's summary and body as plain text, as the page shows them (citation keys
+    become numbered references there); the quoted phrases, shown in the references, follow."""
+    html = markdown.markdown(CITATION.sub("", event.body))
     text = BeautifulSoup(html, "lxml").get_text(" ", strip=True)
-    return " ".join(filter(None, [event.summary, text]))
+    quotes = [f"“{m.group(2)}”" for m in CITATION.finditer(event.body) if m.group(2)]
+    return " ".join(filter(None, [event.summary, text, *dict.fromkeys(quotes)]))
 
 
 def _day(when: EventDate | None) -> int | None:
@@ -122,6 +125,7 @@ def _source_doc(source: Source, capture: CaptureInfo | None, citing: list[Event]
         id=doc_id, type="source" if latest else "capture", title=source.title,
         url=f"{siteurl}/sources/{source.id}/", text=source.note or "", text_path=text_path,
         text_key=f"{capture.timestamp} {capture.sha256}" if capture else "",
+        text_url=f"{siteurl}/sources/{source.id}/captures/{capture.timestamp}/" if capture else "",
         publisher=source.publisher, source_kind=source.kind, sources=(source.id,),
         events=tuple(e.slug for e in citing), cited_by=tuple(e.title for e in citing),
         date=source.published.display if source.published else "", day=_day(source.published),

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["ANALYZER", "CURRENT", "SCHEMA", "IndexReport", "current_generation", "update_index"]
 
 CURRENT = "current"
-SCHEMA_VERSION = "5"  # bump when SCHEMA changes: a build then starts a fresh generation
+SCHEMA_VERSION = "6"  # bump when SCHEMA changes: a build then starts a fresh generation
 # English stemming and stop words, then accent folding ("Café" finds "cafe").
 ANALYZER = StemmingAnalyzer() | CharsetFilter(accent_map)
 
@@ -83,6 +83,7 @@ SCHEMA = Schema(
     captured=STORED(),  # the capture's ISO time
     url=STORED(),
     text_path=STORED(),  # relative to the archive, for highlighting
+    text_url=STORED(),  # the page showing that text, where passage links point
     plain=STORED(),  # an event's own plain text (small), for highlighting
 )
 for _name in ("title", "body", "actors", "publisher", "meta"):

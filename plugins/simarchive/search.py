@@ -17,13 +17,12 @@ from pathlib import Path
 from whoosh import index, sorting
 from whoosh import collectors
 from whoosh.collectors import FilterCollector
-from whoosh.searching import ResultsPage
 from whoosh import query as wq
 
 from .archive_index import capture_day
 from .config import Config
 from .errors import QueryError, SearchError
-from .search_facets import DocsCollector, FacetValues
+from .search_facets import DocsCollector, FacetValues, has_positions, matching_docs
 from .search_highlight import Passage, mark, matches, passages
 from .search_index import CURRENT, IndexReport, update_index
 from .search_query import make_parser, parse, prepare, suggest
@@ -134,15 +133,12 @@ class Searcher:
         filters = _filter(request)
         with self._lock:
             searcher, facet_values = self._current()
-            docs = DocsCollector(_top(max(1, request.page) * request.per_page, request.sort))
             mask = None if request.all_captures else wq.Term("type", "capture")
-            # The filter wraps outermost, as in Searcher.collector(), so only allowed docs count.
-            collector = FilterCollector(docs, filters, mask)
-            searcher.search_with_collector(query, collector)
-            found = ResultsPage(collector.results(), max(1, request.page), request.per_page)
-            stored = [hit.fields() for hit in found] if found.pagenum == request.page else []
-            total = len(docs.docs)
-            facets = facet_values.counts(docs.docs)
+            results, docs = _collect(searcher, query, request, filters, mask)
+            start = (max(1, request.page) - 1) * request.per_page
+            stored = [hit.fields() for hit in list(results)[start:start + request.per_page]]
+            total = len(docs)
+            facets = facet_values.counts(docs)
             terms = _terms(query, searcher)
             suggestion = suggest(searcher, text) if total < 5 else None
         hits = [self._hit(fields, terms) for fields in stored]
@@ -176,6 +172,31 @@ def _filter(request: SearchRequest) -> wq.Query | None:
             raise QueryError(f'year={value!r} is not a year; use four digits, e.g. year=2016.')
         parts.append(FACETS[name][1](value))
     return wq.And(parts) if parts else None
+
+
+def _collect(searcher, query: wq.Query, request: SearchRequest, filters, mask):
+    """The top hits up to the page asked, and the numbers of every allowed match.
+
+    Ranked searches without a phrase take two cheap passes: Whoosh's top-N collector with its
+    block-skipping shortcuts for the hits, and set operations on posting lists for the exact
+    total and the facets. A phrase is checked document by document, so those searches (and
+    searches sorted by date) take one pass that scores, or sorts, every match.
+    """
+    limit = max(1, request.page) * request.per_page
+    if request.sort == "relevance" and not has_positions(query):
+        collector = searcher.collector(limit=limit, filter=filters, mask=mask)
+        searcher.search_with_collector(query, collector)
+        docs = matching_docs(query, searcher)
+        if mask is not None:
+            docs -= matching_docs(mask, searcher)
+        if filters is not None:
+            docs &= matching_docs(filters, searcher)
+        return collector.results(), list(docs)
+    docs_collector = DocsCollector(_top(limit, request.sort))
+    # The filter wraps outermost, as in Searcher.collector(), so only allowed docs count.
+    collector = FilterCollector(docs_collector, filters, mask)
+    searcher.search_with_collector(query, collector)
+    return collector.results(), docs_collector.docs
 
 
 def _top(limit: int, sort: str) -> collectors.Collector:

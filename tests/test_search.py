@@ -118,17 +118,3 @@ def test_hostile_text_is_escaped(searcher):
     title = searcher.search(SearchRequest("hostile title")).hits[0].title_html
     assert title == "<mark>Hostile</mark> &lt;b onmouseover=alert(1)&gt;<mark>title</mark>&lt;/b&gt;"
 
-
-@pytest.mark.parametrize("q", [
-    "programme", "report OR pilot", "programme NOT report", "jenings~", "repor*", "kind:report programme",
-    "(police OR fellowship) NOT nurses", "year:2014..2016 report", "publisher:alpha", "source:island-news",
-])
-@pytest.mark.parametrize("filters", [(), (("publisher", "Beta Gazette"),), (("year", "2016"),)])
-def test_ranked_two_pass_counts_equal_the_one_pass_counts(searcher, q, filters):
-    # Ranked searches count matches with set operations; date-sorted ones in the collector.
-    ranked = searcher.search(SearchRequest(q, filters=filters, all_captures=True))
-    by_date = searcher.search(SearchRequest(q, filters=filters, sort="date", all_captures=True))
-    assert (ranked.total, ranked.facets) == (by_date.total, by_date.facets)
-    assert {h.id for h in ranked.hits} <= {h.id for p in range(1, by_date.pages + 1) for h in
-                                          searcher.search(SearchRequest(q, filters=filters, sort="date",
-                                                                        all_captures=True, page=p)).hits}

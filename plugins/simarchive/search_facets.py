@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from whoosh import query as wq
 from whoosh.collectors import WrappingCollector
-from whoosh.query.positional import Phrase
 
-__all__ = ["DocsCollector", "FacetValues", "has_positions", "matching_docs"]
+__all__ = ["DocsCollector", "FacetValues"]
 
 
 class DocsCollector(WrappingCollector):
@@ -52,41 +50,3 @@ def _present(key) -> bool:
         return 0 < key < 10_000
     return key not in (None, "", b"")
 
-
-def matching_docs(query: wq.Query, searcher) -> set[int]:
-    """The global numbers of every document the query matches, found without scoring.
-
-    Terms read their posting lists per segment into sets; And, Or and Not become set
-    operations; anything else (ranges, phrases) asks Whoosh for its documents.
-    """
-    if isinstance(query, wq.Term):
-        return _term_docs(searcher, [(query.fieldname, query.text)])
-    if isinstance(query, wq.MultiTerm):  # fuzzy, wildcard, prefix: their expansions
-        return _term_docs(searcher, [(query.fieldname, t) for sub, _o in searcher.leaf_searchers()
-                                     for t in query._btexts(sub.reader())])
-    if isinstance(query, wq.And):
-        parts = sorted((matching_docs(q, searcher) for q in query.subqueries), key=len)
-        return set.intersection(*parts) if parts else set()
-    if isinstance(query, wq.Or):
-        return set().union(*(matching_docs(q, searcher) for q in query.subqueries))
-    if isinstance(query, wq.AndNot):
-        return matching_docs(query.a, searcher) - matching_docs(query.b, searcher)
-    if isinstance(query, wq.Not):
-        return set(searcher.reader().all_doc_ids()) - matching_docs(query.query, searcher)
-    return set(searcher.docs_for_query(query))
-
-
-def _term_docs(searcher, terms: list[tuple[str, object]]) -> set[int]:
-    docs: set[int] = set()
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        for fieldname, text in terms:
-            btext = searcher.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
-            if (fieldname, btext) in reader:
-                docs.update(offset + d for d in reader.postings(fieldname, btext).all_ids())
-    return docs
-
-
-def has_positions(query: wq.Query) -> bool:
-    """Whether the query holds a phrase (checked once per document, so counted in one pass)."""
-    return any(isinstance(q, Phrase) for q in query.leaves()) or isinstance(query, Phrase)

@@ -1,0 +1,255 @@
+"""Capture sources into the archive: fetch (live or Wayback), extract, store; many at once.
+
+    report = capture_sources(select_sources(registry, ["wessex-ahsn-sim"]), archive, config)
+    for outcome in report.outcomes: outcome.source_id, outcome.state, outcome.reason
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from . import store
+from .config import Config
+from .decode import decode_payload, find_charset
+from .errors import ArchiveError, CaptureError, SelectionError, SourceGoneError
+from .extract import Extraction, extract
+from .fetch import Fetched, fetch, make_session
+from .politeness import HostGate
+from .provenance import compare_with_registry
+from .registry import Source
+from .warc import write_warc
+from .wayback import Snapshot, default_timestamp, find_snapshot, wayback_host
+
+__all__ = ["VIAS", "CaptureReport", "CaptureRun", "Outcome", "capture_source", "capture_sources", "select_sources"]
+
+logger = logging.getLogger(__name__)
+
+VIAS = ("auto", "live", "wayback")
+
+
+def tool_version() -> str:
+    try:
+        return f"sim-archive {version('sim-archive')}"
+    except PackageNotFoundError:
+        return "sim-archive (not installed)"
+
+
+@dataclass
+class Outcome:
+    """What happened to one source: captured, skipped (already captured) or failed, and why."""
+
+    source_id: str
+    url: str
+    state: str
+    via: str | None = None
+    length: int | None = None
+    sha256: str | None = None
+    path: Path | None = None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CaptureReport:
+    """Every source's outcome, in the order the sources were given."""
+
+    outcomes: list[Outcome]
+
+    def count(self, state: str) -> int:
+        return sum(1 for o in self.outcomes if o.state == state)
+
+    @property
+    def ok(self) -> bool:
+        return not self.count("failed")
+
+
+@dataclass
+class CaptureRun:
+    """What every capture in a run shares: settings, politeness, and one Session per thread."""
+
+    archive: Path
+    config: Config
+    gate: HostGate
+    allow_private: bool
+    local: threading.local = field(default_factory=threading.local)
+
+    @property
+    def session(self) -> requests.Session:
+        if not hasattr(self.local, "session"):
+            self.local.session = make_session(self.config)
+        return self.local.session
+
+
+def select_sources(
+    registry: dict[str, Source], ids: Sequence[str] = (), *, everything: bool = False
+) -> list[Source]:
+    """The sources named by id (in that order), or all of them; unknown ids are an error."""
+    if everything:
+        return list(registry.values())
+    if not ids:
+        raise SelectionError("name the sources to capture by id, or pass --all or --missing")
+    unknown = [i for i in ids if i not in registry]
+    if unknown:
+        raise SelectionError(f"unknown source id {', '.join(repr(i) for i in unknown)} (not in the registry)")
+    return [registry[i] for i in dict.fromkeys(ids)]
+
+
+def _fetch_via(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, tmp: Path):
+    """Fetch live, from Wayback, or live then Wayback if the live URL is gone."""
+    def from_wayback() -> tuple[Fetched, Snapshot]:
+        published = source.published.earliest or source.published.latest if source.published else None
+        snapshot = find_snapshot(ctx.session, ctx.config, source.url, timestamp or default_timestamp(published))
+        trusted = (wayback_host(ctx.config),)
+        fetched = fetch(ctx.session, snapshot.raw_url, ctx.config, tmp, allow_private=ctx.allow_private,
+                        gate=ctx.gate, trusted_hosts=trusted)
+        return fetched, snapshot
+
+    if via == "wayback":
+        return (*from_wayback(), [])
+    try:
+        return fetch(ctx.session, source.url, ctx.config, tmp, allow_private=ctx.allow_private, gate=ctx.gate), None, []
+    except SourceGoneError as gone:
+        if via == "live":
+            raise
+        logger.info("simarchive: %s; trying the Wayback Machine", gone)
+        try:
+            fetched, snapshot = from_wayback()
+        except CaptureError as e:
+            raise CaptureError(source.url, f"live: {gone.message}; Wayback: {e.message}") from None
+        return fetched, snapshot, [f"the live URL failed ({gone.message}); captured from the Wayback Machine"]
+
+
+def _extract(fetched: Fetched, config: Config) -> tuple[Extraction, str | None, str | None]:
+    """Decode the final payload and extract its text; returns (extraction, charset, where found)."""
+    final = fetched.final
+    body = decode_payload(final.body, final.header("Content-Encoding"), final.url, config.max_bytes)
+    if body is None:
+        encoding = final.header("Content-Encoding")
+        return Extraction("none", warnings=[f"no text could be extracted: content encoding '{encoding}' is not supported"]), None, None
+    content_type = final.header("Content-Type")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    charset, found = find_charset(body, content_type) if mime.startswith("text/") or "xml" in mime else (None, None)
+    return extract(body, content_type, charset or "utf-8"), charset, found
+
+
+def _record(source: Source, fetched: Fetched, snapshot: Snapshot | None, extraction: Extraction,
+            charset: tuple[str | None, str | None], warnings: list[str]) -> dict:
+    """capture.json: what happened, and only that."""
+    final = fetched.final
+    return {
+        "source_id": source.id,
+        "original_url": source.url,
+        "fetched_url": fetched.exchanges[0].url,
+        "final_url": final.url,
+        "redirects": fetched.redirects,
+        "status": final.status,
+        "reason": final.reason,
+        "content_type": final.header("Content-Type") or "",
+        "content_encoding": final.header("Content-Encoding"),
+        "charset": charset[0],
+        "charset_source": charset[1],
+        "length": final.length,
+        "sha256": final.sha256,
+        "captured_at": final.started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "via": "wayback" if snapshot else "live",
+        "wayback_timestamp": snapshot.timestamp if snapshot else None,
+        "tool_version": tool_version(),
+        "extraction": {"method": extraction.method, "characters": len(extraction.text)},
+        "metadata": extraction.metadata,
+        "warnings": warnings,
+        "files": {"warc": store.WARC, "text": store.TEXT},
+    }
+
+
+def _assemble(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, tmp: Path) -> Path:
+    fetched, snapshot, warnings = _fetch_via(source, ctx, via, timestamp, tmp)
+    extraction, charset, found = _extract(fetched, ctx.config)
+    warnings += extraction.warnings + compare_with_registry(extraction.metadata, source)
+    info = {"software": tool_version(), "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "http-header-user-agent": ctx.config.user_agent, "isPartOf": source.id}
+    write_warc(tmp / store.WARC, fetched.exchanges, info)
+    (tmp / store.TEXT).write_text(extraction.text, encoding="utf-8")
+    store.write_capture_json(tmp, _record(source, fetched, snapshot, extraction, (charset, found), warnings))
+    for exchange in fetched.exchanges:
+        exchange.body.unlink(missing_ok=True)
+    for part in tmp.glob("body-*"):  # bodies of a live attempt before a Wayback fallback
+        part.unlink()
+    return store.commit_capture(tmp, fetched.final.started)
+
+
+def capture_source(source: Source, ctx: CaptureRun, via: str = "auto", timestamp: str | None = None) -> Outcome:
+    """Capture one source; any failure becomes a failed Outcome and leaves nothing behind."""
+    tmp = store.begin_capture(ctx.archive, source.id)
+    try:
+        folder = _assemble(source, ctx, via, timestamp, tmp)
+    except (CaptureError, ArchiveError) as e:
+        store.discard_capture(tmp)
+        logger.warning("simarchive: %s: capture failed: %s", source.id, e)
+        return Outcome(source.id, source.url, "failed", reason=str(e))
+    except BaseException:
+        store.discard_capture(tmp)
+        raise
+    capture = store.load_capture(folder)
+    logger.info("simarchive: %s: captured %s (%s bytes)", source.id, folder, capture.length)
+    return Outcome(source.id, source.url, "captured", via=capture.via, length=capture.length,
+                   sha256=capture.sha256, path=folder, warnings=list(capture.warnings))
+
+
+def _interleave(sources: Iterable[Source]) -> list[Source]:
+    """Round-robin over hosts, so the workers spread across hosts instead of queueing on one."""
+    by_host: dict[str, list[Source]] = {}
+    for source in sources:
+        by_host.setdefault(urlsplit(source.url).hostname or "", []).append(source)
+    rounds = itertools.zip_longest(*by_host.values())
+    return [s for batch in rounds for s in batch if s is not None]
+
+
+def capture_sources(
+    sources: Sequence[Source],
+    archive: Path,
+    config: Config,
+    *,
+    missing: bool = False,
+    via: str = "auto",
+    timestamp: str | None = None,
+    jobs: int = 4,
+    allow_private: bool = False,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> CaptureReport:
+    """Capture sources in parallel (jobs threads, config.per_host per host, config.delay apart).
+
+    With missing=True a source that already has a capture is skipped. on_done is called in the
+    caller's thread after each source, for a progress bar.
+    """
+    if via not in VIAS:
+        raise SelectionError(f"unknown --via '{via}'; expected one of {', '.join(VIAS)}")
+    ctx = CaptureRun(archive, config, HostGate(config.per_host, config.delay), allow_private)
+    results: dict[str, Outcome] = {}
+    todo = []
+    for source in sources:
+        if missing and store.capture_dirs(archive, source.id):
+            results[source.id] = Outcome(source.id, source.url, "skipped", reason="already captured")
+            if on_done:
+                on_done(results[source.id])
+        else:
+            todo.append(source)
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="capture") as pool:
+        futures = [pool.submit(capture_source, s, ctx, via, timestamp) for s in _interleave(todo)]
+        for future in as_completed(futures):
+            outcome = future.result()
+            results[outcome.source_id] = outcome
+            if on_done:
+                on_done(outcome)
+    return CaptureReport([results[s.id] for s in sources if s.id in results])

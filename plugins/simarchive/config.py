@@ -23,6 +23,8 @@ class Config:
     content: Path
     #: Pelican's OUTPUT_PATH: the built site that `sim-archive serve` serves.
     output: Path
+    #: Pelican's THEME: its templates also render the server's search page.
+    theme: Path
     #: The source registry (SIMARCHIVE_SOURCES).
     sources: Path
     #: The evidence archive (SIMARCHIVE_ARCHIVE).
@@ -85,6 +87,7 @@ class Config:
         return cls(
             content=content,
             output=path("OUTPUT_PATH", "output"),
+            theme=path("THEME", "theme"),
             sources=path(f"{PREFIX}SOURCES", str(content / "sources.toml")),
             archive=path(f"{PREFIX}ARCHIVE", "archive"),
             index=path(f"{PREFIX}INDEX", "var/search-index"),

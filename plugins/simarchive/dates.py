@@ -77,6 +77,11 @@ class EventDate:
         return self.earliest or self.latest  # type: ignore[return-value]
 
     @property
+    def html_datetime(self) -> str | None:
+        """The value for <time datetime>, which only takes a plain day, month or year."""
+        return self.edtf if re.fullmatch(_SIMPLE, self.edtf) else None
+
+    @property
     def precision(self) -> str:
         """day, month or year for a single date; otherwise the kind of range."""
         if _SET.match(self.edtf):

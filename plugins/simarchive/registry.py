@@ -58,6 +58,16 @@ def _table_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _toml_problem(error: tomllib.TOMLDecodeError, where: str, text: str) -> ContentError:
+    m = re.search(r"\(at line (\d+)", str(error))
+    line = int(m.group(1)) if m else None
+    if dup := re.match(r"Cannot declare \('([^']+)',\) twice", str(error)):
+        first = _table_lines(text).get(dup.group(1))
+        return ContentError(where, line, dup.group(1), f"duplicate id; it is already declared at line {first}")
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+    return ContentError(where, line, None, f"invalid TOML: {message}")
+
+
 def _check_entry(sid: str, entry: object, where: str, lines: dict[str, int]) -> list[ContentError]:
     def err(key: str | None, message: str) -> ContentError:
         line = lines.get(f"{sid}.{key}") if key else None
@@ -65,7 +75,11 @@ def _check_entry(sid: str, entry: object, where: str, lines: dict[str, int]) -> 
 
     if not isinstance(entry, dict):
         return [err(None, "expected a table of url, title, publisher, kind")]
-    problems = [err(None, f"missing field '{k}'") for k in REQUIRED if k not in entry]
+    problems = [
+        err(k, f"missing in [{sid}]; every source needs {', '.join(REQUIRED)}")
+        for k in REQUIRED
+        if k not in entry
+    ]
     problems += [
         err(k, f"unknown field; known fields are {', '.join(REQUIRED + OPTIONAL)}")
         for k in entry
@@ -105,9 +119,7 @@ def load_sources(path: Path, display: str | None = None) -> tuple[dict[str, Sour
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+)", str(e))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        return {}, [ContentError(where, int(m.group(1)) if m else None, None, f"invalid TOML: {message}")]
+        return {}, [_toml_problem(e, where, text)]
     lines = _table_lines(text)
     sources: dict[str, Source] = {}
     problems: list[ContentError] = []

@@ -1,0 +1,38 @@
+# The README's commands. Each sets up .venv itself, so a fresh clone needs only python3 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help html serve test check capture clean
+
+help:
+	@echo "make serve   build the site and the search index, then serve both on http://127.0.0.1:$(PORT)/"
+	@echo "make test    run the whole test suite"
+	@echo "make html    build the site into output/ and the index into var/"
+	@echo "make check   validate content/ without building"
+	@echo "make clean   remove output/, var/ and .venv/"
+
+# Reinstalled whenever pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+html: $(BIN)/.installed
+	$(BIN)/pelican --log-handler plain --settings pelicanconf.py
+
+serve: html
+	$(BIN)/sim-archive serve --port $(PORT)
+
+check: $(BIN)/.installed
+	$(BIN)/sim-archive check
+
+test: $(BIN)/.installed
+	$(BIN)/sim-archive check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf output var $(VENV)

@@ -1,0 +1,59 @@
+"""Pelican settings for the SIM Timeline and Evidence Archive (also read by `sim-archive`)."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+SITENAME = "SIM Timeline and Evidence Archive"
+SITEURL = ""
+AUTHOR = "SIM Timeline and Evidence Archive"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+
+PATH = str(ROOT / "content")
+OUTPUT_PATH = str(ROOT / "output")
+THEME = str(ROOT / "theme")
+ARTICLE_PATHS = ["events"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+IGNORE_FILES = [".#*", "*.toml"]
+
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["simarchive"]
+
+# Events are the site; Pelican's blog pages (categories, tags, authors, archives, feeds) are off.
+ARTICLE_URL = "events/{slug}/"
+ARTICLE_SAVE_AS = "events/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DIRECT_TEMPLATES: list[str] = []
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = False
+SUMMARY_MAX_LENGTH = None
+ARTICLE_ORDER_BY = "date"
+DEFAULT_DATE = None
+SLUGIFY_SOURCE = "title"
+DELETE_OUTPUT_DIRECTORY = True
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# The plugin's own settings (documented in README.md, validated by simarchive.config).
+SIMARCHIVE_SOURCES = str(ROOT / "content" / "sources.toml")
+SIMARCHIVE_ARCHIVE = str(ROOT / "archive")
+SIMARCHIVE_INDEX = str(ROOT / "var" / "search-index")
+SIMARCHIVE_PHASES = ["Origins", "Spread", "Concerns", "Review", "Aftermath"]
+SIMARCHIVE_MAX_QUERY = 500

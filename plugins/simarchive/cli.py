@@ -1,0 +1,124 @@
+"""The `sim-archive` command: a table of subcommands over the core."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import logging
+import re
+import sys
+import traceback
+from enum import IntEnum
+from pathlib import Path
+
+from . import __version__
+from .config import Config, load_config
+from .errors import SimArchiveError
+from .validate import load_site
+
+__all__ = ["ExitStatus", "main"]
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    """Validate the registry, every event and every quote without building; report every problem."""
+    site = load_site(config, strict=args.strict)
+    for note in site.notes:
+        print(f"note: {note}")
+    for problem in site.errors:
+        print(problem, file=sys.stderr)
+    if site.errors:
+        print(f"{len(site.errors)} problem(s) found.", file=sys.stderr)
+        return ExitStatus.ERROR
+    quotes = site.quotes
+    print(f"OK: {len(site.events)} events, {len(site.sources)} sources; "
+          f"{len(quotes.verified)} quotes verified, {len(quotes.unverified)} not yet verifiable.")
+    return ExitStatus.OK
+
+
+def _terminal(snippet: str) -> str:
+    marked = re.sub(r'<mark[^>]*>(.*?)</mark>', "\x1b[1m\\1\x1b[0m" if sys.stdout.isatty() else "[\\1]", snippet)
+    return html.unescape(re.sub(r"<[^>]+>", "", marked))
+
+
+def cmd_search(args: argparse.Namespace, config: Config) -> int:
+    """Search the index built with the site and print the hits."""
+    from .search import run_query
+
+    results = run_query(config.index, args.query, limit=args.limit, max_length=config.max_query)
+    if args.json:
+        print(json.dumps({"query": results.query, "total": results.total,
+                          "hits": [h.__dict__ for h in results.hits]}, ensure_ascii=False, indent=1))
+        return ExitStatus.OK
+    print(f"{results.total} result(s) for {args.query!r}")
+    for number, hit in enumerate(results.hits, start=1):
+        kind = "event" if hit.kind == "event" else "source"
+        meta = ", ".join(filter(None, [kind, hit.publisher, hit.date]))
+        print(f"\n{number}. {hit.title} ({meta})\n   {hit.url}\n   {_terminal(hit.snippet)}")
+    return ExitStatus.OK
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    """Serve the built site and search with waitress."""
+    import waitress
+
+    from .web import create_app
+
+    if not (config.output / "index.html").is_file():
+        raise SimArchiveError(f"{config.output}: no built site; run `make html` first")
+    print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
+    waitress.serve(create_app(config), host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
+    return ExitStatus.OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sim-archive", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"),
+                        help="the Pelican settings file (default: ./pelicanconf.py)")
+    parser.add_argument("--traceback", action="store_true", help="show the traceback of an error")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check", help="validate the registry, every event and every quote")
+    p.add_argument("--strict", action="store_true",
+                   help="also fail on sources never captured and quotes not yet verified (before publishing)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("search", help="search the archive from the terminal")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="serve the built site with search")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=4)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; errors become one sentence on stderr and a non-zero status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        return int(args.func(args, load_config(args.settings)))
+    except SimArchiveError as e:
+        if args.traceback:
+            traceback.print_exc()
+        print(f"sim-archive: {e}", file=sys.stderr)
+        return ExitStatus.ERROR
+    except KeyboardInterrupt:
+        print("sim-archive: interrupted", file=sys.stderr)
+        return ExitStatus.ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

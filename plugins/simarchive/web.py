@@ -1,0 +1,120 @@
+"""The WSGI app: the built site through WhiteNoise, plus /search and /api/search."""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+from urllib.parse import parse_qs
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from whitenoise import WhiteNoise
+
+from .config import Config
+from .errors import QueryError, SearchError
+from .search import Results, run_query
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["create_app"]
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def _add_static_headers(headers, path, url) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+
+
+class SearchApp:
+    """Answers what is not a static file: the search page, the JSON API, or a 404 page."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.env = Environment(
+            loader=FileSystemLoader(str(config.theme / "templates")),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl)
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "/")
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        q = params.get("q", [""])[0]
+        try:
+            if path in ("/search", "/search/"):
+                return self.search_page(q, start_response)
+            if path == "/api/search":
+                return self.search_api(q, start_response)
+            return self.page(HTTPStatus.NOT_FOUND, "error.html", start_response,
+                             heading="Page not found",
+                             message="There is no page at this address. Try the timeline or search.")
+        except Exception:  # the one place errors become pages: never a traceback to a reader
+            logger.exception("simarchive: error answering %s", path)
+            return self.page(HTTPStatus.INTERNAL_SERVER_ERROR, "error.html", start_response,
+                             heading="Something went wrong",
+                             message="The server could not answer this request. Please try again later.")
+
+    def _search(self, q: str) -> Results:
+        return run_query(self.config.index, q, max_length=self.config.max_query)
+
+    def search_page(self, q: str, start_response):
+        if not q.strip():
+            return self.page(HTTPStatus.OK, "search.html", start_response, q="", results=None, error=None)
+        try:
+            results = self._search(q)
+        except QueryError as e:
+            return self.page(HTTPStatus.BAD_REQUEST, "search.html", start_response, q=q, results=None, error=str(e))
+        except SearchError as e:
+            logger.error("simarchive: %s", e)
+            return self.page(HTTPStatus.SERVICE_UNAVAILABLE, "search.html", start_response, q=q, results=None,
+                             error="Search is unavailable for the moment; the rest of the site still works.")
+        return self.page(HTTPStatus.OK, "search.html", start_response, q=q, results=results, error=None)
+
+    def search_api(self, q: str, start_response):
+        try:
+            results = self._search(q)
+        except QueryError as e:
+            return self.json(HTTPStatus.BAD_REQUEST, {"error": str(e), "query": q}, start_response)
+        except SearchError as e:
+            logger.error("simarchive: %s", e)
+            return self.json(HTTPStatus.SERVICE_UNAVAILABLE, {"error": "search is unavailable", "query": q},
+                             start_response)
+        body = {
+            "query": results.query,
+            "total": results.total,
+            "took_ms": round(results.seconds * 1000, 1),
+            "hits": [hit.__dict__ for hit in results.hits],
+        }
+        return self.json(HTTPStatus.OK, body, start_response)
+
+    def page(self, status: HTTPStatus, template: str, start_response, **context):
+        html = self.env.get_template(template).render(page_name="search", max_query=self.config.max_query,
+                                                      **context)
+        return self._respond(status, "text/html; charset=utf-8", html.encode("utf-8"), start_response)
+
+    def json(self, status: HTTPStatus, body: dict, start_response):
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return self._respond(status, "application/json; charset=utf-8", data, start_response)
+
+    @staticmethod
+    def _respond(status: HTTPStatus, content_type: str, data: bytes, start_response):
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(data))),
+                   ("Cache-Control", "no-store"), *SECURITY_HEADERS.items()]
+        start_response(f"{status.value} {status.phrase}", headers)
+        return [data]
+
+
+def create_app(config: Config) -> WhiteNoise:
+    """The whole server: static files from output/ first, then SearchApp."""
+    return WhiteNoise(SearchApp(config), root=str(config.output), index_file=True,
+                      add_headers_function=_add_static_headers)

@@ -1,0 +1,11 @@
+"""Settings for the public build: pelicanconf.py plus the public address."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403 - Pelican's convention for publishconf.py
+
+SITEURL = os.environ.get("SITEURL", "")
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True

@@ -1,0 +1,68 @@
+"""The real WSGI app on a real waitress server: static pages, the search page and the JSON API."""
+
+from __future__ import annotations
+
+import requests
+from bs4 import BeautifulSoup
+
+
+def get(server: str, path: str, **params) -> requests.Response:
+    return requests.get(server + path, params=params, timeout=10)
+
+
+def test_static_timeline_is_served_with_security_headers(web_server):
+    response = get(web_server, "/")
+    assert response.status_code == 200
+    assert "Street triage pilot starts on the Isle of Wight" in response.text
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_search_page_finds_the_2012_event(web_server):
+    response = get(web_server, "/search", q="Isle of Wight")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.text, "lxml")
+    links = [a["href"] for a in page.select(".hits h2 a")]
+    assert links[0] == "/events/2012-pilot/"
+    assert page.select_one("#q")["value"] == "Isle of Wight"
+    assert page.select_one(".hits mark").get_text() in ("Isle", "Wight")
+
+
+def test_api_search_returns_json_hits(web_server):
+    response = get(web_server, "/api/search", q="Isle of Wight")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    data = response.json()
+    assert data["query"] == "Isle of Wight"
+    assert data["total"] == 2
+    hit = data["hits"][0]
+    assert {k: hit[k] for k in ("title", "url", "kind", "date")} == {
+        "title": "Street triage pilot starts on the Isle of Wight", "url": "/events/2012-pilot/",
+        "kind": "event", "date": "2012",
+    }
+    assert "<mark" in hit["snippet"]
+
+
+def test_phrase_does_not_match_words_in_another_order(web_server):
+    assert get(web_server, "/api/search", q='"wight isle"').json()["total"] == 0
+
+
+def test_overlong_query_is_refused_with_a_reason(web_server):
+    response = get(web_server, "/api/search", q="x" * 501)
+    assert response.status_code == 400
+    assert response.json()["error"] == "The query is 501 characters long; the limit is 500."
+    page = get(web_server, "/search", q="x" * 501)
+    assert page.status_code == 400
+    assert "the limit is 500" in BeautifulSoup(page.text, "lxml").select_one(".error").get_text()
+
+
+def test_empty_query_shows_the_form(web_server):
+    response = get(web_server, "/search")
+    assert response.status_code == 200
+    assert BeautifulSoup(response.text, "lxml").select_one("form[role=search] input#q") is not None
+
+
+def test_unknown_path_is_a_404_page_in_the_theme(web_server):
+    response = get(web_server, "/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in BeautifulSoup(response.text, "lxml").h1.get_text()

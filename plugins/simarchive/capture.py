@@ -196,7 +196,7 @@ def capture_source(source: Source, ctx: CaptureRun, via: str = "auto", timestamp
         folder = _assemble(source, ctx, via, timestamp, tmp)
     except (CaptureError, ArchiveError) as e:
         store.discard_capture(tmp)
-        logger.warning("simarchive: %s: capture failed: %s", source.id, e)
+        logger.info("simarchive: %s: capture failed: %s", source.id, e)  # the report says it
         return Outcome(source.id, source.url, "failed", reason=str(e))
     except BaseException:
         store.discard_capture(tmp)

@@ -66,8 +66,6 @@ def verify_archive(archive: Path) -> VerifyResult:
         for folder in store.capture_dirs(archive, source_id):
             result.checked += 1
             result.problems += verify_capture(folder)
-    for path, message in result.problems:
-        logger.error("simarchive: %s: %s", path, message)
-    for path in result.leftovers:
-        logger.info("simarchive: %s: leftover of an interrupted capture (safe to delete)", path)
+    logger.info("simarchive: verified %d capture(s): %d problem(s), %d leftover(s)",
+                result.checked, len(result.problems), len(result.leftovers))
     return result

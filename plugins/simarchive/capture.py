@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import logging
 import threading
@@ -38,7 +39,9 @@ logger = logging.getLogger(__name__)
 VIAS = ("auto", "live", "wayback")
 
 
+@functools.cache
 def tool_version() -> str:
+    """"sim-archive 0.1.0": the version installed, read once (it costs a scan of site-packages)."""
     try:
         return f"sim-archive {version('sim-archive')}"
     except PackageNotFoundError:

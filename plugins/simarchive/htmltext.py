@@ -22,7 +22,6 @@ BLOCKS = frozenset({"address", "article", "blockquote", "dd", "div", "dl", "dt",
                     "pre", "section", "table", "td", "th", "tr", "ul", "caption", "summary", "details"})
 _BLOCK_MARK, _BREAK_MARK = "\x00", "\x01"
 _TEXT_TYPES = (NavigableString, CData)
-_SPACE = re.compile(r"[^\S\x00\x01]+")  # white space, but not our two marks
 
 META_FIELDS = {
     "title": ("citation_title", "dc.title", "og:title", "twitter:title"),
@@ -51,7 +50,7 @@ def _unwanted(tag: Tag, in_article: bool) -> bool:
         return True
     if name in FURNITURE and not in_article:
         return True
-    names = " ".join([str(tag.get("id", "")), *(tag.get("class") or [])])
+    names = f"{tag.get('id', '')} {tag.get('class', '')}"
     return name not in KEEP_EVEN_IF_BANNER and bool(BANNER.search(names))
 
 
@@ -142,8 +141,8 @@ def _metadata(soup: BeautifulSoup, walk: _Walk) -> dict[str, object]:
 def _text(parts: list[str]) -> str:
     """The text in reading order: one block per heading, paragraph or item, blank lines between."""
     blocks = []
-    for chunk in _SPACE.sub(" ", "".join(parts)).split(_BLOCK_MARK):
-        lines = (line.strip() for line in chunk.split(_BREAK_MARK))
+    for chunk in "".join(parts).split(_BLOCK_MARK):
+        lines = (" ".join(line.split()) for line in chunk.split(_BREAK_MARK))  # collapse spaces
         if block := "\n".join(line for line in lines if line):
             blocks.append(block)
     return "\n\n".join(blocks) + ("\n" if blocks else "")
@@ -155,7 +154,8 @@ def html_text_and_metadata(html: str) -> tuple[str, dict[str, object]]:
     Scripts, styles, navigation, page header and footer, asides, forms and cookie or consent
     banners are left out; an <article>'s own header and footer are kept.
     """
-    soup = BeautifulSoup(html, "lxml")
+    # multi_valued_attributes=None: class stays one string; splitting every tag's costs time.
+    soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)
     walk = _Walk()
     _walk(soup, walk)
     span = walk.main or (walk.articles[0] if len(walk.articles) == 1 else None)

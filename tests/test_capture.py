@@ -20,6 +20,7 @@ from httpfixtures import (  # noqa: F401
     assert_warc_ok,
     http_server,
     make_config,
+    every_warc_replays,
     no_proxies,
     settings,
     source,

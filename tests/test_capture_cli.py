@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from httpfixtures import http_server, no_proxies  # noqa: F401
+from httpfixtures import http_server, every_warc_replays, no_proxies  # noqa: F401
 
 from simarchive.cli import main
 
@@ -84,6 +84,7 @@ def test_sources_and_archive_options_override_the_settings(conf, tmp_path, capsy
     assert not (tmp_path / "archive").exists()
 
 
+@pytest.mark.damages_warcs
 def test_verify_json_reports_problems_with_their_paths(conf, tmp_path, capsys):
     main(["--settings", str(conf), "capture", "article", "--allow-private"])
     capsys.readouterr()

@@ -6,7 +6,9 @@ import gzip
 import hashlib
 import json
 
-from httpfixtures import ARTICLE, http_server, no_proxies, settings, source  # noqa: F401
+import pytest
+
+from httpfixtures import ARTICLE, http_server, every_warc_replays, no_proxies, settings, source  # noqa: F401
 
 from simarchive import store
 from simarchive.capture import capture_sources
@@ -34,6 +36,7 @@ def test_a_clean_archive_verifies(http_server, settings):
     assert (result.ok, result.checked, result.problems, result.leftovers) == (True, 2, [], [])
 
 
+@pytest.mark.damages_warcs
 def test_one_changed_byte_in_the_payload_fails_naming_the_file(http_server, settings):
     capture = captured(http_server, settings)
     rewrite_warc(capture.warc_path, b"Isle of Wight", b"Isle of Wighs")
@@ -48,6 +51,7 @@ def test_one_changed_byte_in_the_payload_fails_naming_the_file(http_server, sett
     assert any("digest" in message for _, message in result.problems[:-1])
 
 
+@pytest.mark.damages_warcs
 def test_a_damaged_gzip_stream_fails_naming_the_file(http_server, settings):
     capture = captured(http_server, settings)
     data = bytearray(capture.warc_path.read_bytes())

@@ -6,7 +6,7 @@ import datetime as dt
 import socket
 
 import pytest
-from httpfixtures import assert_warc_ok, http_server, make_config, no_proxies, settings, source  # noqa: F401
+from httpfixtures import assert_warc_ok, http_server, make_config, every_warc_replays, no_proxies, settings, source  # noqa: F401
 
 from simarchive import store
 from simarchive.capture import capture_sources

@@ -10,7 +10,16 @@ import sys
 import threading
 from pathlib import Path
 
+import tempfile
+
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis would keep its database and caches in .hypothesis/ under the repository.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="sim-hypothesis-"))
+settings.register_profile("sim", database=None)
+settings.load_profile("sim")
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -39,7 +39,8 @@ def test_event_page_numbers_references_and_shows_disagreement(built_site):
     assert page.select_one(".disputed-note").get_text(" ", strip=True) == (
         "Where sources disagree One source gives 2016 [1] ; another implies 2017 [2] ."
     )
-    refs = [li.get_text(" ", strip=True) for li in page.select("ol.references li")]
+    assert page.select_one(".body").get_text() == "The fellowship is dated differently by different sources[1]."
+    refs = [li.get_text(" ", strip=True) for li in page.select("ol.references > li")]
     assert refs == [
         "National programme page , Test Agency.",
         "Pilot pairs police and nurses on the Isle of Wight , Island Test News (2 November 2012).",
@@ -47,13 +48,12 @@ def test_event_page_numbers_references_and_shows_disagreement(built_site):
     assert "[@" not in page.get_text()
 
 
-def test_quoted_citation_links_to_the_passage(built_site):
+def test_quoted_citation_links_to_the_passage_and_says_it_is_unverified(built_site):
     page = soup(built_site, "events/2012-pilot/index.html")
-    assert page.select_one(".body").get_text() .startswith(
-        "A pilot on the Isle of Wight paired an officer with a mental-health nurse “police and nurses”[1]"
-    )
-    link = page.select_one("#ref-1 a")["href"]
-    assert link == "/sources/island-news/#:~:text=police%20and%20nurses"
+    assert page.select_one(".body").get_text().endswith("in the paper's words \"police and nurses\"[1].")
+    quote = page.select_one("#ref-1 .quotes li")
+    assert quote.a["href"] == "/sources/island-news/#:~:text=police%20and%20nurses"
+    assert quote.get_text(" ", strip=True) == "“police and nurses” not yet verified against an archived copy"
 
 
 def test_source_page_shows_metadata_status_and_citing_events(built_site):
@@ -88,6 +88,7 @@ def test_timeline_json(built_site):
     assert first["sources"][0] == {
         "id": "agency-page", "title": "National programme page", "publisher": "Test Agency", "kind": "promotional",
         "url": "https://example.org/agency/programme", "page": "/sources/agency-page/", "archived": None, "via": None,
+        "status": "not-captured", "captures": 0,
     }
 
 

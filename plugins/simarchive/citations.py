@@ -3,53 +3,58 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .events import CITATION
 
 __all__ = ["Reference", "References"]
 
+# The white space before a citation goes too, so the marker sits against the word it supports.
+_IN_TEXT = re.compile(r"\s*" + CITATION.pattern)
 
-@dataclass(frozen=True)
+
+@dataclass
 class Reference:
-    """One numbered reference: a source, and the phrase quoted from it if any."""
+    """One numbered reference: a source, and the phrases quoted from it, in order."""
 
     number: int
     source: str
-    quote: str | None
+    quotes: list[str] = field(default_factory=list)
 
-    def fragment(self) -> str:
+    @staticmethod
+    def fragment(phrase: str) -> str:
         """A text fragment (#:~:text=) that takes a browser to the quoted passage."""
-        return f"#:~:text={quote(self.quote, safe='')}" if self.quote else ""
+        return f"#:~:text={quote(phrase, safe='')}"
 
 
 class References:
-    """Numbers citations in order of first appearance, one number per (source, phrase)."""
+    """Numbers sources in order of first citation; a source keeps its number throughout."""
 
-    def __init__(self, siteurl: str = ""):
-        self.siteurl = siteurl
+    def __init__(self) -> None:
         self.items: list[Reference] = []
 
-    def _number(self, source: str, phrase: str | None) -> Reference:
+    def _reference(self, source: str) -> Reference:
         for ref in self.items:
-            if (ref.source, ref.quote) == (source, phrase):
+            if ref.source == source:
                 return ref
-        ref = Reference(len(self.items) + 1, source, phrase)
+        ref = Reference(len(self.items) + 1, source)
         self.items.append(ref)
         return ref
 
     def _marker(self, source: str, phrase: str | None) -> str:
-        ref = self._number(source, phrase)
-        quoted = f"“{html.escape(phrase)}”" if phrase else ""
+        ref = self._reference(source)
+        if phrase and phrase not in ref.quotes:
+            ref.quotes.append(phrase)
         return (
-            f'{quoted}<sup class="ref"><a href="#ref-{ref.number}" '
+            f'<sup class="ref"><a href="#ref-{ref.number}" '
             f'aria-label="Reference {ref.number}">[{ref.number}]</a></sup>'
         )
 
     def render_html(self, text: str) -> str:
         """Replace the citations in already-rendered HTML with numbered markers."""
-        return CITATION.sub(lambda m: self._marker(m.group(1), m.group(2) and html.unescape(m.group(2))), text)
+        return _IN_TEXT.sub(lambda m: self._marker(m.group(1), m.group(2) and html.unescape(m.group(2))), text)
 
     def render_text(self, text: str) -> str:
         """Escape plain text (a metadata field), then number its citations."""

@@ -78,6 +78,24 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     return ExitStatus.OK
 
 
+def cmd_cite(args: argparse.Namespace, config: Config) -> int:
+    """Print the citation of an event or a source (its latest capture, or --capture)."""
+    from .archive_index import list_captures
+    from .cite import EXPORT_KEYS, CiteBook
+
+    site = load_site(config)
+    if site.errors:
+        raise SimArchiveError(f"{len(site.errors)} problem(s) in the content; run `sim-archive check`")
+    book = CiteBook(config, site, lambda sid: list_captures(config.archive, sid))
+    citation = book.lookup(args.id, args.capture)
+    if not config.siteurl:
+        print(f"sim-archive: SITEURL is empty in {args.settings}, so the URLs below are relative; "
+              "set it (as publishconf.py does) for citations to publish", file=sys.stderr)
+    ext = EXPORT_KEYS.get(args.style)
+    print(citation.export(ext) if ext else citation.style(args.style).text(), end="" if ext else "\n")
+    return ExitStatus.OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sim-archive", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -96,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.set_defaults(func=cmd_search)
+
+    from .cite import EXPORT_KEYS, STYLE_KEYS
+
+    p = sub.add_parser("cite", help="print the citation of an event or a source")
+    p.add_argument("id", help="an event slug or a source id")
+    p.add_argument("--style", choices=[*STYLE_KEYS, *EXPORT_KEYS], default="apa")
+    p.add_argument("--capture", metavar="TIMESTAMP", help="cite this capture of a source (default: the latest)")
+    p.set_defaults(func=cmd_cite)
 
     p = sub.add_parser("serve", help="serve the built site with search")
     p.add_argument("--host", default="127.0.0.1")

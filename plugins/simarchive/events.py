@@ -12,7 +12,7 @@ from .errors import ContentError
 __all__ = ["CITATION", "Citation", "Event", "read_event"]
 
 REQUIRED = ("title", "slug", "when", "summary", "phase", "sources")
-OPTIONAL = ("actors", "disputed")
+OPTIONAL = ("actors", "disputed", "modified")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # [@source-id] or [@source-id, "a short quoted phrase"]; curly quotes are accepted too.
 CITATION = re.compile(r"\[@([A-Za-z0-9][\w-]*)(?:\s*,\s*[\"“]([^\"”\]]+)[\"”])?\s*\]")
@@ -40,6 +40,7 @@ class Event:
     sources: list[str]
     actors: list[str] = field(default_factory=list)
     disputed: str | None = None
+    modified: str | None = None  # the day of the last revision, when the curator records it
     citations: list[Citation] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
     body: str = ""  # the Markdown after the metadata
@@ -80,6 +81,13 @@ def _citations(text: str, first_line: int) -> list[Citation]:
     return found
 
 
+def _is_day(text: str) -> bool:
+    try:
+        return parse_when(text).precision == "day"
+    except DateError:
+        return False
+
+
 def _check_fields(meta, lines, where, phases) -> list[ContentError]:
     def err(key: str, message: str) -> ContentError:
         return ContentError(where, lines.get(key, 1), key.capitalize(), message)
@@ -101,6 +109,8 @@ def _check_fields(meta, lines, where, phases) -> list[ContentError]:
         problems.append(err("slug", f"'{meta['slug']}' must be lowercase words joined by hyphens"))
     if meta.get("phase") and meta["phase"] not in phases:
         problems.append(err("phase", f"unknown phase '{meta['phase']}'; expected one of {', '.join(phases)}"))
+    if meta.get("modified") and not _is_day(meta["modified"]):
+        problems.append(err("modified", f"'{meta['modified']}' must be the day of the last revision, e.g. 2024-05-01"))
     return problems
 
 
@@ -133,6 +143,7 @@ def read_event(path: Path, where: str, phases: tuple[str, ...]) -> tuple[Event |
         sources=split_list(meta["sources"], ","),
         actors=split_list(meta.get("actors", ""), ";"),
         disputed=meta.get("disputed") or None,
+        modified=meta.get("modified") or None,
         citations=_citations(text, 1),
         lines=lines,
         body="\n".join(text.splitlines()[body_start:]),

@@ -1,0 +1,129 @@
+"""Build a synthetic site of 1,000 events twice and print both times and their ratio.
+
+Usage: .venv/bin/python bench/build.py [--events 1000]
+
+1. With our theme and plugins (validation, citations, timeline, JSON exports, source pages and
+   the search index), from `When:` dates.
+2. As plain Pelican: its default theme, no plugins, the same articles with a `Date:` line.
+The search index is built inside our build; it is timed on its own as well and printed on its
+own line, and the ratio is given with and without it. Target: at most 1.3x plain Pelican.
+Everything is written to a temporary folder, which is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PHASES = ["Origins", "Spread", "Concerns", "Review", "Aftermath"]
+KINDS = ["news", "official", "campaign", "report", "foi", "parliament"]
+WHENS = ["{y}", "{y}-{m:02d}", "{y}-{m:02d}-{d:02d}", "[{y},{y1}]", "{y}/{y1}", "../{y}-{m:02d}", "{y}-{m:02d}~"]
+WORDS = ("police officer nurse crisis team trust review campaign letter policy data patients "
+         "mentoring programme network evidence statement inquiry report").split()
+
+OURS = """\
+import sys
+sys.path.insert(0, {root!r})
+from pelicanconf import *  # noqa
+PATH = {content!r}
+OUTPUT_PATH = {output!r}
+SIMARCHIVE_SOURCES = {content!r} + "/sources.toml"
+SIMARCHIVE_ARCHIVE = {archive!r}
+SIMARCHIVE_INDEX = {index!r}
+"""
+PLAIN = """\
+SITENAME = "Plain"
+PATH = {content!r}
+OUTPUT_PATH = {output!r}
+TIMEZONE = "Europe/London"
+DELETE_OUTPUT_DIRECTORY = True
+"""
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def write_content(folder: Path, count: int, *, plain: bool) -> None:
+    rng = random.Random(6)  # the same site every run
+    (folder / "events").mkdir(parents=True)
+    sources = [f"src-{i}" for i in range(60)]
+    if not plain:
+        (folder / "sources.toml").write_text("".join(
+            f'[{sid}]\nurl = "https://example.org/{sid}"\ntitle = "Source {sid}"\npublisher = "Publisher {i % 7}"\n'
+            f'kind = "{KINDS[i % len(KINDS)]}"\n\n' for i, sid in enumerate(sources)), encoding="utf-8")
+    for i in range(count):
+        y, m, d = rng.randint(2000, 2023), rng.randint(1, 12), rng.randint(1, 28)
+        when = rng.choice(WHENS).format(y=y, y1=y + 1, m=m, d=d)
+        cited = rng.sample(sources, 3)
+        header = [f"Title: Event {i}: {sentence(rng, 4)[:-1]}", f"Slug: event-{i}"]
+        header.append(f"Date: {y}-{m:02d}-{d:02d}" if plain else f"When: {when}")
+        header += [f"Summary: {sentence(rng, 14)}", f"Phase: {rng.choice(PHASES)}",
+                   f"Actors: Actor {i % 40}; Actor {i % 13}", f"Sources: {', '.join(cited)}"]
+        body = "\n\n".join(f"{sentence(rng, 40)} [@{sid}]" for sid in cited)
+        if plain:
+            body = body.replace("[@", "[").replace("]", "]")
+        (folder / "events" / f"event-{i}.md").write_text("\n".join(header) + "\n\n" + body + "\n", encoding="utf-8")
+
+
+def timed_build(settings: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run([str(BIN / "pelican"), "--log-handler", "plain", "-s", str(settings)],
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        raise SystemExit(f"build failed ({settings}):\n{result.stdout}\n{result.stderr}")
+    return seconds
+
+
+def index_seconds(settings: Path, index: Path) -> float:
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from simarchive.config import load_config
+    from simarchive.search import build_index
+    from simarchive.search_docs import site_documents
+    from simarchive.validate import load_site
+
+    config = load_config(settings)
+    start = time.perf_counter()
+    build_index(index, site_documents(load_site(config), config))
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
+        root = Path(tmp)
+        for name, plain in (("ours", False), ("plain", True)):
+            write_content(root / name / "content", args.events, plain=plain)
+            (root / name / "archive").mkdir()
+        ours, plain = root / "ours", root / "plain"
+        (ours / "conf.py").write_text(OURS.format(
+            root=str(ROOT), content=str(ours / "content"), output=str(ours / "output"),
+            archive=str(ours / "archive"), index=str(ours / "var" / "index")), encoding="utf-8")
+        (plain / "conf.py").write_text(PLAIN.format(content=str(plain / "content"), output=str(plain / "output")),
+                                       encoding="utf-8")
+        ours_s = timed_build(ours / "conf.py")
+        plain_s = timed_build(plain / "conf.py")
+        index_s = index_seconds(ours / "conf.py", ours / "var" / "index-again")
+    site_s = ours_s - index_s
+    print(f"events: {args.events}")
+    print(f"plain Pelican (default theme, no plugins): {plain_s:.2f} s")
+    print(f"ours (theme and plugins, with the search index): {ours_s:.2f} s")
+    print(f"search indexing alone (timed again on its own): {index_s:.2f} s")
+    print(f"ours without the search index: {site_s:.2f} s")
+    print(f"ratio, without the search index: {site_s / plain_s:.2f}x (target at most 1.3x)")
+    print(f"ratio, with the search index: {ours_s / plain_s:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,222 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium, headless, against the built test
+site on the real waitress server (with its Content-Security-Policy), as a reader would use it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("SIM_CHROMIUM", "/usr/bin/chromium"))
+HOW = "install it with `apt-get install chromium` (Debian), or point SIM_CHROMIUM at a Chromium binary"
+EVENTS = ["2012-pilot", "2016-fellowship", "2018-spread", "2021-closure", "2023-letter"]
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run: {reason}", pytrace=False)
+    print(f"skipping the browser tests: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is missing; run .venv/bin/pip install -e '.[test]'")
+    if not CHROMIUM.is_file():
+        _unavailable(f"Chromium not found at {CHROMIUM}; {HOW}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, web_server):
+    """Open pages in fresh contexts; afterwards, check that none asked another origin for anything
+    and none logged an error (a CSP violation logs one)."""
+    contexts, foreign, errors = [], [], []
+
+    def open_(path: str = "/", **options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(base_url=web_server, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda r: r.url.startswith((web_server, "data:")) or foreign.append(r.url))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path)
+        if path.split("#")[0].split("?")[0] == "/" and options.get("java_script_enabled", True):
+            page.wait_for_selector("form#filters[data-ready]", state="attached")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not foreign, f"requests to other origins: {foreign}"
+    assert not errors, f"errors in the console: {errors}"
+
+
+def shown(page) -> list[str]:
+    return page.eval_on_selector_all("li.event:not([hidden])", "els => els.map(e => e.id)")
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement.id")
+
+
+def test_filters_narrow_the_list_and_keep_their_state_in_the_url(open_page):
+    page = open_page("/")
+    assert page.inner_text("#f-count") == "Showing all 5 events."
+    page.select_option("#f-phase", "Spread")
+    assert shown(page) == ["2016-fellowship", "2018-spread"]
+    assert page.inner_text("#f-count") == "Showing 2 of 5 events."
+    assert page.url.endswith("/?phase=Spread")
+    assert page.locator(".axis .mark.is-out").count() == 3
+    page.fill("#f-q", "NATIONAL")
+    page.wait_for_url("**/?q=NATIONAL&phase=Spread")
+    assert shown(page) == ["2018-spread"]
+    page.go_back()
+    page.wait_for_url("**/?phase=Spread")
+    assert (page.input_value("#f-q"), page.input_value("#f-phase")) == ("", "Spread")
+    assert shown(page) == ["2016-fellowship", "2018-spread"]
+    page.go_back()
+    page.wait_for_url(lambda url: url.endswith("/"))
+    assert shown(page) == EVENTS
+
+
+def test_a_filtered_view_is_restored_from_its_address_and_cleared(open_page):
+    page = open_page("/?actor=Test+Agency&from=2017")
+    assert (page.input_value("#f-actor"), page.input_value("#f-from")) == ("Test Agency", "2017")
+    assert shown(page) == ["2016-fellowship", "2018-spread"]  # "2016 or 2017" may be in 2017
+    assert page.locator("section.year:not([hidden]) h2").all_inner_texts() == ["2016", "2018"]
+    page.click("#f-clear")
+    assert shown(page) == EVENTS
+    assert page.url.endswith("/")
+    page = open_page("/?kind=official&to=2022")
+    assert shown(page) == []
+    assert page.inner_text("#f-count") == "Showing 0 of 5 events."
+
+
+def test_a_deep_link_scrolls_to_its_event_highlights_and_focuses_it(open_page):
+    page = open_page("/#2021-closure", viewport={"width": 390, "height": 700})
+    page.wait_for_function("document.activeElement.id === '2021-closure'")
+    card = page.locator("li.event#\\32 021-closure")
+    assert "is-target" in card.get_attribute("class")
+    box = card.bounding_box()
+    assert 0 <= box["y"] and box["y"] + min(box["height"], 300) <= 700
+
+
+def test_keyboard_moves_through_events_opens_one_and_comes_back(open_page):
+    page = open_page("/")
+    page.keyboard.press("j")
+    assert focused(page) == "2012-pilot"
+    page.keyboard.press("j")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("k")
+    assert focused(page) == "2016-fellowship"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/events/2016-fellowship/")
+    page.keyboard.press("j")
+    page.wait_for_url("**/events/2018-spread/")
+    page.keyboard.press("k")
+    page.wait_for_url("**/events/2016-fellowship/")
+    page.keyboard.press("Escape")
+    page.wait_for_url("**/#2016-fellowship")
+    page.wait_for_selector("form#filters[data-ready]", state="attached")
+    page.wait_for_function("document.activeElement.id === '2016-fellowship'")
+
+
+def test_single_key_shortcuts_stay_out_of_text_fields_and_can_be_turned_off(open_page):
+    page = open_page("/")
+    page.focus("#f-q")
+    page.keyboard.type("jk")
+    assert page.input_value("#f-q") == "jk"
+    page.click("#f-clear")
+    page.click(".keys summary")
+    page.uncheck("#keys-on")
+    page.click("h1")
+    page.keyboard.press("j")
+    assert focused(page) != "2012-pilot"
+    page.reload()
+    page.wait_for_selector("form#filters[data-ready]", state="attached")
+    assert not page.is_checked("#keys-on")
+
+
+def test_without_javascript_every_event_source_and_link_is_there(open_page, built_site):
+    page = open_page("/", java_script_enabled=False)
+    titles = page.locator("li.event h3 a")
+    assert titles.count() == len(EVENTS)
+    assert all(titles.nth(i).is_visible() for i in range(len(EVENTS)))
+    assert page.locator("li.event .badges a").count() == 6
+    assert page.locator("li.event .when").all_inner_texts() == [
+        "2012", "2016 or 2017", "by April 2018", "June 2021", "10 March 2023",
+    ]
+    assert not page.is_visible("#filters")
+    assert len(json.loads(built_site.page("timeline.json"))["events"]) == len(EVENTS)
+    page.goto("/#2018-spread")  # :target highlights a deep-linked event without any script
+    page.wait_for_timeout(600)  # the highlight fades in; wait_for_function needs scripts
+    background = "id => getComputedStyle(document.getElementById(id)).backgroundColor"
+    assert page.evaluate(background, "2018-spread") != page.evaluate(background, "2012-pilot")
+
+
+def test_nothing_jumps_while_the_scripts_start(open_page):
+    page = open_page("/")
+    page.wait_for_timeout(300)
+    shift = page.evaluate("""() => new Promise(resolve => {
+        let total = 0;
+        new PerformanceObserver(list => {
+            for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+        }).observe({type: "layout-shift", buffered: true});
+        setTimeout(() => resolve(total), 300);
+    })""")
+    assert shift < 0.01
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/", "/events/2016-fellowship/", "/sources/island-news/", "/search?q=Isle"])
+def test_axe_finds_no_wcag_violations(open_page, path, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(path, color_scheme=scheme)
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_controls_are_large_enough_to_touch_and_nothing_overflows_a_phone(open_page):
+    page = open_page("/", viewport={"width": 360, "height": 740}, has_touch=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click(".keys summary")
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        '.yearnav a, .badge, .filters select, .filters input, .filters button, .keys summary, .skip')]
+        .map(e => [e.textContent.trim() || e.id, e.getBoundingClientRect()])
+        .filter(([, r]) => r.width < 24 || r.height < 24).map(([name]) => name)""")
+    assert small == []
+
+
+def test_reduced_motion_and_print(open_page):
+    page = open_page("/", reduced_motion="reduce")
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+    page.emulate_media(media="print")
+    assert not page.is_visible("#filters")
+    assert not page.is_visible(".yearnav")
+    assert page.locator("li.event h3").count() == len(EVENTS)
+
+
+def test_screenshots_at_phone_and_desktop_widths(open_page, tmp_path, capsys):
+    folder = Path(os.environ.get("SIM_TEST_ARTIFACTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280):
+        for path, name in (("/", "timeline"), ("/events/2016-fellowship/", "event")):
+            page = open_page(path, viewport={"width": width, "height": 900})
+            target = folder / f"{name}-{width}.png"
+            page.screenshot(path=str(target), full_page=True)
+            assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with capsys.disabled():
+        print(f"\nscreenshots written to {folder}")

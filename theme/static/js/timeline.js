@@ -1,0 +1,105 @@
+// The timeline's enhancements: filters (from /timeline.json, state in the URL), deep links that
+// focus their event, keyboard navigation, and the axis following the reader. The page is whole
+// without any of this.
+import { Filters } from "./filters.js";
+import { bindKeys, bindToggle } from "./keys.js";
+
+const reduceMotion = matchMedia("(prefers-reduced-motion: reduce)").matches;
+const cards = () => [...document.querySelectorAll("li.event:not([hidden])")];
+const isCard = (el) => el instanceof Element && el.matches("li.event");
+
+function markFor(slug) {
+  return document.querySelector(`.axis .mark[data-slug="${CSS.escape(slug)}"]`);
+}
+
+function setActive(card) {
+  for (const el of document.querySelectorAll(".mark.is-active")) el.classList.remove("is-active");
+  if (card) markFor(card.id)?.classList.add("is-active");
+}
+
+function focusCard(card, { instant = false } = {}) {
+  card.tabIndex = -1;
+  card.scrollIntoView({ block: "center", behavior: instant || reduceMotion ? "instant" : "smooth" });
+  card.focus({ preventScroll: true });
+  setActive(card);
+}
+
+function focusHash({ instant = false } = {}) {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const card = id && document.getElementById(id);
+  if (!card || !isCard(card)) return;
+  for (const el of document.querySelectorAll("li.event.is-target")) el.classList.remove("is-target");
+  card.classList.add("is-target");
+  if (card.hidden) document.querySelector("#f-clear")?.click(); // a shared link beats a filter
+  focusCard(card, { instant });
+}
+
+function step(direction) {
+  const list = cards();
+  if (!list.length) return;
+  const current = list.indexOf(document.activeElement);
+  let next;
+  if (current >= 0) next = list[Math.min(Math.max(current + direction, 0), list.length - 1)];
+  else {
+    // Nothing focused yet: start from the first card below the top of the window.
+    next = list.find((c) => c.getBoundingClientRect().top >= 0) || list[list.length - 1];
+  }
+  focusCard(next);
+}
+
+function openCard(card) {
+  const link = card?.querySelector("h3 a");
+  if (link) location.assign(link.href);
+}
+
+function followAxis() {
+  // Highlight, on the axis, the event under the pointer or the keyboard focus.
+  const list = document.querySelector("main");
+  list.addEventListener("focusin", (e) => setActive(e.target.closest?.("li.event")));
+  list.addEventListener("pointerover", (e) => {
+    const card = e.target.closest?.("li.event");
+    if (card) setActive(card);
+  });
+  // And, in the year navigator, the year being read.
+  const links = new Map([...document.querySelectorAll(".yearnav a[data-year]")].map((a) => [a.dataset.year, a]));
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      for (const a of links.values()) a.removeAttribute("aria-current");
+      links.get(entry.target.id.slice(1))?.setAttribute("aria-current", "true");
+    }
+  }, { rootMargin: "-20% 0px -70% 0px" });
+  for (const section of document.querySelectorAll("section.year")) observer.observe(section);
+}
+
+async function startFilters() {
+  const form = document.getElementById("filters");
+  if (!form) return;
+  bindToggle(form.querySelector("#keys-on"));
+  const response = await fetch(form.dataset.source);
+  if (!response.ok) throw new Error(`timeline.json: HTTP ${response.status}`);
+  const filters = new Filters(form, await response.json());
+  filters.onChange(() => {
+    const shown = new Set(cards().map((c) => c.id));
+    for (const mark of document.querySelectorAll(".axis .mark")) {
+      mark.classList.toggle("is-out", !shown.has(mark.dataset.slug));
+    }
+  });
+  filters.start();
+  form.dataset.ready = "true";
+}
+
+bindKeys({
+  next: () => step(1),
+  previous: () => step(-1),
+  open: (e) => openCard(isCard(e.target) ? e.target : document.activeElement?.closest?.("li.event")),
+  find: () => document.getElementById("f-q")?.focus(),
+}, isCard);
+followAxis();
+window.addEventListener("hashchange", () => focusHash());
+// On arrival, go straight to a deep-linked event: no long smooth scroll through the years.
+startFilters().then(() => focusHash({ instant: true }), (error) => {
+  // Without the data the filters cannot work; everything else still does.
+  console.warn("simarchive:", error);
+  focusHash({ instant: true });
+});

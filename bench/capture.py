@@ -29,8 +29,7 @@ from simarchive.capture import capture_sources
 from simarchive.config import Config
 from simarchive.registry import Source
 
-WORDS = ("mental health police officer patient crisis team pilot scheme evidence review trust "
-         "england serenity integrated mentoring high intensity network community care").split()
+WORDS = ["mental", "health", "police", "officer", "patient", "crisis", "team", "pilot", "scheme", "evidence", "review", "trust", "england", "serenity", "integrated", "mentoring", "high", "intensity", "network", "community", "care"]
 
 
 def make_page(n: int, rng: random.Random) -> bytes:
@@ -54,10 +53,14 @@ def make_pdf(n: int, pages: int = 10) -> bytes:
     objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
     kids = []
     for p in range(pages):
-        lines = " ".join(f"({' '.join(WORDS[(p + i) % len(WORDS)] for i in range(12))}) Tj T*" for _ in range(40))
+        lines = " ".join(
+            f"({' '.join(WORDS[(p + i) % len(WORDS)] for i in range(12))}) Tj T*" for _ in range(40)
+        )
         stream = f"BT /F1 10 Tf 12 TL 50 750 Td {lines} ET"
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects) + 2} 0 R "
-                       "/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects) + 2} 0 R "
+            "/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
+        )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
         kids.append(f"{len(objects) - 1} 0 R")
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {pages} >>"
@@ -68,7 +71,9 @@ def make_pdf(n: int, pages: int = 10) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
 
 
@@ -106,12 +111,19 @@ def serve(pages: int, pdfs: int, ready: multiprocessing.Queue) -> None:
 
 
 def run_ours(urls: list[str], work: Path, jobs: int) -> float:
-    config = Config.from_settings({
-        "SIMARCHIVE_ARCHIVE": str(work / "archive"), "SIMARCHIVE_DELAY": 0, "SIMARCHIVE_PER_HOST": jobs,
-        "SIMARCHIVE_USER_AGENT": "sim-archive-bench/1 (+https://example.org/bench)",
-    }, work)
-    sources = [Source(id=f"s{i:04d}", url=u, title=f"Page {i}", publisher="Bench", kind="report")
-               for i, u in enumerate(urls)]
+    config = Config.from_settings(
+        {
+            "SIMARCHIVE_ARCHIVE": str(work / "archive"),
+            "SIMARCHIVE_DELAY": 0,
+            "SIMARCHIVE_PER_HOST": jobs,
+            "SIMARCHIVE_USER_AGENT": "sim-archive-bench/1 (+https://example.org/bench)",
+        },
+        work,
+    )
+    sources = [
+        Source(id=f"s{i:04d}", url=u, title=f"Page {i}", publisher="Bench", kind="report")
+        for i, u in enumerate(urls)
+    ]
     started = time.perf_counter()
     report = capture_sources(sources, config.archive, config, jobs=jobs, allow_private=True)
     elapsed = time.perf_counter() - started
@@ -127,8 +139,20 @@ def run_ours(urls: list[str], work: Path, jobs: int) -> float:
 def run_wget(urls: list[str], work: Path) -> float:
     work.mkdir(parents=True, exist_ok=True)
     (work / "urls.txt").write_text("\n".join(urls) + "\n")
-    command = ["wget", "--quiet", "--no-proxy", "--tries=1", "-e", "robots=off", "--no-warc-keep-log",
-               f"--warc-file={work / 'wget'}", "--input-file", str(work / "urls.txt"), "-P", str(work / "files")]
+    command = [
+        "wget",
+        "--quiet",
+        "--no-proxy",
+        "--tries=1",
+        "-e",
+        "robots=off",
+        "--no-warc-keep-log",
+        f"--warc-file={work / 'wget'}",
+        "--input-file",
+        str(work / "urls.txt"),
+        "-P",
+        str(work / "files"),
+    ]
     started = time.perf_counter()
     subprocess.run(command, check=True)
     return time.perf_counter() - started
@@ -147,20 +171,30 @@ def main() -> None:
     server.start()
     port, total_bytes = ready.get(timeout=120)
     base = f"http://127.0.0.1:{port}"
-    urls = [f"{base}/page/{n}" for n in range(args.pages)] + [f"{base}/doc/{n}.pdf" for n in range(args.pdfs)]
+    urls = [f"{base}/page/{n}" for n in range(args.pages)] + [
+        f"{base}/doc/{n}.pdf" for n in range(args.pdfs)
+    ]
     with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
         ours = run_ours(urls, Path(tmp) / "ours", args.jobs)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         theirs = run_wget(urls, Path(tmp) / "wget")
     server.terminate()
     n = len(urls)
-    print(f"URLs: {n} ({args.pages} HTML pages, {args.pdfs} PDFs, {total_bytes / 1e6:.1f} MB) on loopback")
-    print(f"sim-archive capture: {ours:6.2f} s  {n / ours:7.1f} pages/s  (jobs={args.jobs}, "
-          "WARC + text extraction + capture.json, atomic folders)")
+    print(
+        f"URLs: {n} ({args.pages} HTML pages, {args.pdfs} PDFs, {total_bytes / 1e6:.1f} MB) on loopback"
+    )
+    print(
+        f"sim-archive capture: {ours:6.2f} s  {n / ours:7.1f} pages/s  (jobs={args.jobs}, "
+        "WARC + text extraction + capture.json, atomic folders)"
+    )
     print(f"wget --warc-file:    {theirs:6.2f} s  {n / theirs:7.1f} pages/s")
     ratio = (n / ours) / (n / theirs)
-    print(f"ratio (ours / wget): {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
-    print(f"peak memory (ours, RSS): {peak_mb:.0f} MB  (target <= 200 MB: {'met' if peak_mb <= 200 else 'NOT met'})")
+    print(
+        f"ratio (ours / wget): {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})"
+    )
+    print(
+        f"peak memory (ours, RSS): {peak_mb:.0f} MB  (target <= 200 MB: {'met' if peak_mb <= 200 else 'NOT met'})"
+    )
     sys.stdout.flush()
 
 

@@ -20,10 +20,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
-
 from simarchive.config import Config
 from simarchive.registry import Source
+from warcio.archiveiterator import ArchiveIterator
 
 ARTICLE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -73,12 +72,16 @@ def make_pdf(pages: list[str], title: str = "SIM Review") -> bytes:
     for text in pages:
         page_no, content_no = len(objects) + 1, len(objects) + 2
         stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_no} 0 R "
-                       "/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_no} 0 R "
+            "/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
+        )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode()}\nendstream")
         kids.append(f"{page_no} 0 R")
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    objects.append(f"<< /Title ({title}) /Author (NHS England) /CreationDate (D:20230310120000Z) >>")
+    objects.append(
+        f"<< /Title ({title}) /Author (NHS England) /CreationDate (D:20230310120000Z) >>"
+    )
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -87,7 +90,9 @@ def make_pdf(pages: list[str], title: str = "SIM Review") -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n".encode()
+    )
     out += f"startxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
@@ -102,8 +107,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep test output quiet
         pass
 
-    def send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8",
-             headers: dict[str, str] | None = None) -> None:
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -193,13 +203,21 @@ def wayback_available(h: Handler, parts) -> None:  # noqa: ANN001
     closest = {}
     if stamps:
         best = min(stamps, key=lambda s: abs(int(s[:8]) - int((stamp or "20990101")[:8])))
-        closest = {"closest": {"available": True, "status": "200", "timestamp": best,
-                               "url": f"http://web.archive.org/web/{best}/{url}"}}
-    h.send(200, json.dumps({"url": url, "archived_snapshots": closest}).encode(), "application/json")
+        closest = {
+            "closest": {
+                "available": True,
+                "status": "200",
+                "timestamp": best,
+                "url": f"http://web.archive.org/web/{best}/{url}",
+            }
+        }
+    h.send(
+        200, json.dumps({"url": url, "archived_snapshots": closest}).encode(), "application/json"
+    )
 
 
 def wayback_snapshot(h: Handler, parts) -> None:  # noqa: ANN001
-    stamp, _, original = h.path[len("/web/"):].partition("/")
+    stamp, _, original = h.path[len("/web/") :].partition("/")
     banner = "" if stamp.endswith("id_") else "<div>WAYBACK-BANNER</div>"
     body = f"<html><body>{banner}<h1>Archived copy</h1><p>Snapshot {stamp[:14]} of {original}</p></body></html>"
     h.send(200, body.encode(), headers={"Memento-Datetime": "Mon, 02 May 2016 10:00:00 GMT"})
@@ -208,7 +226,9 @@ def wayback_snapshot(h: Handler, parts) -> None:  # noqa: ANN001
 ROUTES: dict[str, Callable] = {
     "/article": lambda h, p: h.send(200, ARTICLE.encode()),
     "/cp1252": lambda h, p: h.send(200, CP1252.encode("cp1252"), "text/html"),
-    "/gzip": lambda h, p: h.send(200, gzip.compress(ARTICLE.encode()), headers={"Content-Encoding": "gzip"}),
+    "/gzip": lambda h, p: h.send(
+        200, gzip.compress(ARTICLE.encode()), headers={"Content-Encoding": "gzip"}
+    ),
     "/scripts": lambda h, p: h.send(200, SCRIPTS.encode()),
     "/doc.pdf": lambda h, p: h.send(200, PDF, "application/pdf"),
     "/data.bin": lambda h, p: h.send(200, bytes(range(256)), "application/octet-stream"),
@@ -255,8 +275,18 @@ class TestServer(ThreadingHTTPServer):
 @pytest.fixture(autouse=True)
 def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     """No proxy from the environment may stand between the tests and the local server."""
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                 "ALL_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -273,8 +303,12 @@ def http_server() -> Iterator[TestServer]:
 def make_config(tmp_path: Path, server: TestServer | None = None, **overrides: object) -> Config:
     """Settings for tests: short timeouts, no backoff, no politeness delay, a 200 kB cap."""
     settings = {
-        "SIMARCHIVE_CONNECT_TIMEOUT": 1, "SIMARCHIVE_READ_TIMEOUT": 0.5, "SIMARCHIVE_RETRIES": 2,
-        "SIMARCHIVE_BACKOFF": 0, "SIMARCHIVE_DELAY": 0, "SIMARCHIVE_MAX_BYTES": 200_000,
+        "SIMARCHIVE_CONNECT_TIMEOUT": 1,
+        "SIMARCHIVE_READ_TIMEOUT": 0.5,
+        "SIMARCHIVE_RETRIES": 2,
+        "SIMARCHIVE_BACKOFF": 0,
+        "SIMARCHIVE_DELAY": 0,
+        "SIMARCHIVE_MAX_BYTES": 200_000,
         "SIMARCHIVE_USER_AGENT": "sim-archive-tests/1 (+https://example.org/contact)",
         "SIMARCHIVE_ARCHIVE": str(tmp_path / "archive"),
     }
@@ -291,8 +325,12 @@ def settings(tmp_path: Path, http_server: TestServer) -> Config:
 
 def source(sid: str, url: str, **fields: object) -> Source:
     """A registry entry for a test."""
-    values = {"title": "Serenity Integrated Mentoring pilot report", "publisher": "Example Trust",
-              "kind": "report", **fields}
+    values = {
+        "title": "Serenity Integrated Mentoring pilot report",
+        "publisher": "Example Trust",
+        "kind": "report",
+        **fields,
+    }
     return Source(id=sid, url=url, **values)  # type: ignore[arg-type]
 
 
@@ -319,7 +357,9 @@ def read_warc(path: Path) -> list:
         for record in ArchiveIterator(stream, check_digests=True):
             content = record.content_stream().read()
             assert record.digest_checker.passed is not False, (path, record.digest_checker.problems)
-            records.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), content))
+            records.append(
+                (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), content)
+            )
     assert records and records[0][0] == "warcinfo", path
     return records
 
@@ -327,8 +367,9 @@ def read_warc(path: Path) -> list:
 def warcio_check(paths: list[Path]) -> None:
     """`warcio check -v`, the command-line tool, on the WARCs: exit 0 and every digest passes."""
     warcio = Path(sys.executable).parent / "warcio"
-    done = subprocess.run([str(warcio), "check", "-v", *map(str, paths)], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [str(warcio), "check", "-v", *map(str, paths)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("digest pass") >= 2 * len(paths), done.stdout
 

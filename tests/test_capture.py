@@ -18,14 +18,13 @@ from httpfixtures import (  # noqa: F401
     ARTICLE,
     ARTICLE_TEXT,
     assert_warc_ok,
+    every_warc_replays,
     http_server,
     make_config,
-    every_warc_replays,
     no_proxies,
     settings,
     source,
 )
-
 from simarchive import store
 from simarchive.capture import capture_sources, select_sources
 from simarchive.errors import SelectionError
@@ -36,13 +35,17 @@ TESTS = Path(__file__).parent
 
 
 def run(server, config, paths, **kwargs):  # noqa: ANN001, ANN201
-    sources = [source(p.strip("/").replace("/", "-").replace(".", "-"), server.url(p)) for p in paths]
+    sources = [
+        source(p.strip("/").replace("/", "-").replace(".", "-"), server.url(p)) for p in paths
+    ]
     kwargs.setdefault("allow_private", True)
     return capture_sources(sources, config.archive, config, **kwargs)
 
 
 def test_captures_are_complete_and_replay_with_warcio(http_server, settings):
-    report = run(http_server, settings, ["/article", "/redirect/1", "/gzip", "/doc.pdf", "/data.bin"])
+    report = run(
+        http_server, settings, ["/article", "/redirect/1", "/gzip", "/doc.pdf", "/data.bin"]
+    )
     assert [o.state for o in report.outcomes] == ["captured"] * 5 and report.ok
     for outcome in report.outcomes:
         assert outcome.path.parent == settings.archive / outcome.source_id
@@ -51,7 +54,11 @@ def test_captures_are_complete_and_replay_with_warcio(http_server, settings):
         capture = store.load_capture(outcome.path)
         assert capture.sha256 == outcome.sha256 and capture.via == "live"
     assert os.listdir(settings.archive / "article") == [report.outcomes[0].path.name]
-    assert sorted(os.listdir(report.outcomes[0].path)) == ["capture.json", "capture.warc.gz", "text.txt"]
+    assert sorted(os.listdir(report.outcomes[0].path)) == [
+        "capture.json",
+        "capture.warc.gz",
+        "text.txt",
+    ]
 
 
 def test_capture_json_records_what_happened(http_server, settings):
@@ -60,7 +67,11 @@ def test_capture_json_records_what_happened(http_server, settings):
     assert data["original_url"] == data["fetched_url"] == http_server.url("/redirect/1")
     assert data["final_url"] == http_server.url("/article")
     assert [hop["status"] for hop in data["redirects"]] == [301, 302]
-    assert (data["status"], data["content_type"], data["length"]) == (200, "text/html; charset=utf-8", len(ARTICLE))
+    assert (data["status"], data["content_type"], data["length"]) == (
+        200,
+        "text/html; charset=utf-8",
+        len(ARTICLE),
+    )
     assert data["sha256"] == hashlib.sha256(ARTICLE.encode()).hexdigest()
     assert (data["via"], data["wayback_timestamp"], data["charset"]) == ("live", None, "utf-8")
     assert data["extraction"] == {"method": "html", "characters": len(ARTICLE_TEXT)}
@@ -74,8 +85,14 @@ def test_warc_has_request_and_response_for_every_hop(http_server, settings):
     outcome = run(http_server, settings, ["/redirect/1"]).outcomes[0]
     records = assert_warc_ok(outcome.path / store.WARC)
     hops = [(kind, uri.removeprefix(http_server.base)) for kind, uri, _ in records[1:]]
-    assert hops == [("request", "/redirect/1"), ("response", "/redirect/1"), ("request", "/redirect/2"),
-                    ("response", "/redirect/2"), ("request", "/article"), ("response", "/article")]
+    assert hops == [
+        ("request", "/redirect/1"),
+        ("response", "/redirect/1"),
+        ("request", "/redirect/2"),
+        ("response", "/redirect/2"),
+        ("request", "/article"),
+        ("response", "/article"),
+    ]
     assert records[-1][2] == ARTICLE.encode()
 
 
@@ -85,7 +102,10 @@ def test_gzip_capture_stores_the_wire_bytes_and_replays_decoded(http_server, set
     assert records[-1][2] == ARTICLE.encode()  # warcio undoes the Content-Encoding on replay
     capture = store.load_capture(outcome.path)
     assert capture.text_path.read_text() == ARTICLE_TEXT
-    assert capture.length < len(ARTICLE) and capture.sha256 != hashlib.sha256(ARTICLE.encode()).hexdigest()
+    assert (
+        capture.length < len(ARTICLE)
+        and capture.sha256 != hashlib.sha256(ARTICLE.encode()).hexdigest()
+    )
 
 
 def test_failures_say_why_and_leave_nothing(http_server, settings):
@@ -95,7 +115,10 @@ def test_failures_say_why_and_leave_nothing(http_server, settings):
         f"{http_server.url('/short')}: the body was cut short: 400 of the 1000 bytes announced by "
         "Content-Length arrived"
     )
-    assert report.outcomes[2].reason == f"{http_server.url('/broken')}: HTTP 500 Internal Server Error (after 2 retries)"
+    assert (
+        report.outcomes[2].reason
+        == f"{http_server.url('/broken')}: HTTP 500 Internal Server Error (after 2 retries)"
+    )
     for outcome in report.outcomes:
         assert os.listdir(settings.archive / outcome.source_id) == []
 
@@ -112,7 +135,8 @@ def test_missing_skips_sources_already_captured(http_server, settings):
     run(http_server, settings, ["/article"])
     report = run(http_server, settings, ["/article", "/scripts"], missing=True)
     assert [(o.source_id, o.state, o.reason) for o in report.outcomes] == [
-        ("article", "skipped", "already captured"), ("scripts", "captured", None)
+        ("article", "skipped", "already captured"),
+        ("scripts", "captured", None),
     ]
     assert http_server.hits["/article"] == 1
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from httpfixtures import http_server, every_warc_replays, no_proxies  # noqa: F401
-
+from httpfixtures import every_warc_replays, http_server, no_proxies  # noqa: F401
 from simarchive.cli import main
 
 REGISTRY = """
@@ -52,7 +51,9 @@ def test_capture_prints_a_table_and_fails_if_any_source_failed(conf, tmp_path, h
 
 def test_capture_missing_then_verify(conf, tmp_path, capsys):
     assert main(["--settings", str(conf), "capture", "article", "--allow-private"]) == 0
-    assert main(["--settings", str(conf), "capture", "article", "--missing", "--allow-private"]) == 0
+    assert (
+        main(["--settings", str(conf), "capture", "article", "--missing", "--allow-private"]) == 0
+    )
     out = capsys.readouterr().out.splitlines()
     assert out[-2:] == ["article  skipped  already captured", "0 captured, 1 skipped, 0 failed."]
     assert main(["--settings", str(conf), "verify"]) == 0
@@ -62,13 +63,17 @@ def test_capture_missing_then_verify(conf, tmp_path, capsys):
 def test_private_urls_are_refused_without_the_flag(conf, http_server, capsys):
     assert main(["--settings", str(conf), "capture", "article"]) == 1
     out = capsys.readouterr().out
-    assert (f"{http_server.base}/article: refused: host '127.0.0.1' resolves to 127.0.0.1, a private "
-            "or loopback address (pass --allow-private to capture it)") in out
+    assert (
+        f"{http_server.base}/article: refused: host '127.0.0.1' resolves to 127.0.0.1, a private "
+        "or loopback address (pass --allow-private to capture it)"
+    ) in out
 
 
 def test_unknown_ids_and_no_selection_are_one_sentence(conf, capsys):
     assert main(["--settings", str(conf), "capture", "nope"]) == 1
-    assert capsys.readouterr().err == "sim-archive: unknown source id 'nope' (not in the registry)\n"
+    assert (
+        capsys.readouterr().err == "sim-archive: unknown source id 'nope' (not in the registry)\n"
+    )
     assert main(["--settings", str(conf), "capture"]) == 1
     assert capsys.readouterr().err == (
         "sim-archive: name the sources to capture by id, or pass --all or --missing\n"
@@ -77,8 +82,17 @@ def test_unknown_ids_and_no_selection_are_one_sentence(conf, capsys):
 
 def test_sources_and_archive_options_override_the_settings(conf, tmp_path, capsys):
     other = tmp_path / "elsewhere"
-    args = ["--settings", str(conf), "capture", "article", "--allow-private", "--archive", str(other),
-            "--sources", str(tmp_path / "sources.toml")]
+    args = [
+        "--settings",
+        str(conf),
+        "capture",
+        "article",
+        "--allow-private",
+        "--archive",
+        str(other),
+        "--sources",
+        str(tmp_path / "sources.toml"),
+    ]
     assert main(args) == 0
     assert len(list(other.glob("article/*/capture.json"))) == 1
     assert not (tmp_path / "archive").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from httpfixtures import ARTICLE, ARTICLE_TEXT, PDF, SCRIPTS, make_pdf, source
-
 from simarchive.dates import parse_when
 from simarchive.extract import EXTRACTORS, extract
 from simarchive.provenance import compare_with_registry
@@ -13,7 +12,14 @@ def test_article_text_is_in_reading_order_without_boilerplate():
     result = extract(ARTICLE.encode(), "text/html; charset=utf-8", "utf-8")
     assert result.method == "html"
     assert result.text == ARTICLE_TEXT
-    for furniture in ("Example Trust home", "About us", "cookies", "Related", "Copyright", "SECRET"):
+    for furniture in (
+        "Example Trust home",
+        "About us",
+        "cookies",
+        "Related",
+        "Copyright",
+        "SECRET",
+    ):
         assert furniture not in result.text
     assert result.warnings == []
 
@@ -80,7 +86,9 @@ def test_broken_pdf_is_a_warning():
 def test_other_types_are_stored_with_a_warning():
     result = extract(b"\x00\x01", "image/png")
     assert (result.method, result.text) == ("none", "")
-    assert result.warnings == ["no text could be extracted: content type 'image/png' is not HTML, PDF or text"]
+    assert result.warnings == [
+        "no text could be extracted: content type 'image/png' is not HTML, PDF or text"
+    ]
 
 
 def test_extractors_are_an_ordered_table():
@@ -99,6 +107,8 @@ def test_registry_mismatches_are_warnings():
 
 
 def test_registry_matches_are_quiet():
-    entry = source("s", "http://example.org/", author="Jane Analyst", published=parse_when("2016-05"))
+    entry = source(
+        "s", "http://example.org/", author="Jane Analyst", published=parse_when("2016-05")
+    )
     metadata = extract(ARTICLE.encode(), "text/html").metadata
     assert compare_with_registry(metadata, entry) == []

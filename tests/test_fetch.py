@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from httpfixtures import ARTICLE, CP1252_TEXT, http_server, make_config, no_proxies, settings  # noqa: F401
-
 from simarchive.config import Config
 from simarchive.decode import decode_payload, find_charset, to_text
 from simarchive.errors import CaptureError, ConfigError, SourceGoneError
@@ -97,12 +96,20 @@ def test_redirect_chain_is_followed_and_every_hop_kept(http_server, settings, tm
 
 def test_redirect_loop_is_an_error(http_server, settings, tmp_path):
     a, b = http_server.url("/loop/a"), http_server.url("/loop/b")
-    assert failure(http_server, settings, "/loop/a", tmp_path) == f"{a}: redirect loop: {a} -> {b} -> {a}"
+    assert (
+        failure(http_server, settings, "/loop/a", tmp_path)
+        == f"{a}: redirect loop: {a} -> {b} -> {a}"
+    )
 
 
-@pytest.mark.parametrize(("path", "message"), [("/missing", "HTTP 404 Not Found"), ("/gone", "HTTP 410 Gone")])
+@pytest.mark.parametrize(
+    ("path", "message"), [("/missing", "HTTP 404 Not Found"), ("/gone", "HTTP 410 Gone")]
+)
 def test_404_and_410_are_gone(http_server, settings, tmp_path, path, message):
-    assert failure(http_server, settings, path, tmp_path, SourceGoneError) == f"{http_server.url(path)}: {message}"
+    assert (
+        failure(http_server, settings, path, tmp_path, SourceGoneError)
+        == f"{http_server.url(path)}: {message}"
+    )
 
 
 def test_500_is_retried_then_succeeds(http_server, settings, tmp_path):
@@ -112,7 +119,9 @@ def test_500_is_retried_then_succeeds(http_server, settings, tmp_path):
 
 def test_500_every_time_fails_after_the_retries(http_server, settings, tmp_path):
     message = failure(http_server, settings, "/broken", tmp_path)
-    assert message == f"{http_server.url('/broken')}: HTTP 500 Internal Server Error (after 2 retries)"
+    assert (
+        message == f"{http_server.url('/broken')}: HTTP 500 Internal Server Error (after 2 retries)"
+    )
     assert http_server.hits["/broken"] == 3
 
 
@@ -176,11 +185,19 @@ def test_private_addresses_are_refused_by_default(http_server, settings, tmp_pat
 def test_capture_settings_are_validated(tmp_path):
     with pytest.raises(ConfigError) as info:
         make_config(tmp_path, user_agent="sim-archive")
-    assert str(info.value) == "SIMARCHIVE_USER_AGENT must be a string naming a contact URL (http(s)://...)"
+    assert (
+        str(info.value)
+        == "SIMARCHIVE_USER_AGENT must be a string naming a contact URL (http(s)://...)"
+    )
     with pytest.raises(ConfigError) as info:
         make_config(tmp_path, per_host=0)
     assert str(info.value) == "SIMARCHIVE_PER_HOST must be a whole number of at least 1, not 0"
     with pytest.raises(ConfigError) as info:
         make_config(tmp_path, wayback_url="archive.org")
-    assert str(info.value) == "SIMARCHIVE_WAYBACK_URL must be an http(s) URL such as https://archive.org"
-    assert make_config(tmp_path, wayback_url="http://127.0.0.1:1/").wayback_url == "http://127.0.0.1:1"
+    assert (
+        str(info.value)
+        == "SIMARCHIVE_WAYBACK_URL must be an http(s) URL such as https://archive.org"
+    )
+    assert (
+        make_config(tmp_path, wayback_url="http://127.0.0.1:1/").wayback_url == "http://127.0.0.1:1"
+    )

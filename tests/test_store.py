@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from simarchive import store
 from simarchive.errors import ArchiveError
 
@@ -16,11 +15,22 @@ MOMENT = dt.datetime(2026, 3, 10, 9, 30, 5, tzinfo=dt.UTC)
 
 def record(**changes: object) -> dict:
     base = {
-        "source_id": "src", "original_url": "http://example.org/", "fetched_url": "http://example.org/",
-        "final_url": "http://example.org/", "redirects": [], "status": 200, "content_type": "text/html",
-        "length": 3, "sha256": "a" * 64, "captured_at": "2026-03-10T09:30:05Z", "via": "live",
-        "wayback_timestamp": None, "tool_version": "sim-archive 0.1.0",
-        "extraction": {"method": "html", "characters": 3}, "metadata": {}, "warnings": [],
+        "source_id": "src",
+        "original_url": "http://example.org/",
+        "fetched_url": "http://example.org/",
+        "final_url": "http://example.org/",
+        "redirects": [],
+        "status": 200,
+        "content_type": "text/html",
+        "length": 3,
+        "sha256": "a" * 64,
+        "captured_at": "2026-03-10T09:30:05Z",
+        "via": "live",
+        "wayback_timestamp": None,
+        "tool_version": "sim-archive 0.1.0",
+        "extraction": {"method": "html", "characters": 3},
+        "metadata": {},
+        "warnings": [],
     }
     return {**base, **changes}
 
@@ -49,7 +59,9 @@ def test_a_taken_name_gets_a_suffix_and_nothing_is_overwritten(tmp_path):
     second = make_capture(tmp_path, warnings=["second"])
     third = make_capture(tmp_path, warnings=["third"])
     assert [first.name, second.name, third.name] == [
-        "20260310T093005Z", "20260310T093005Z-2", "20260310T093005Z-3"
+        "20260310T093005Z",
+        "20260310T093005Z-2",
+        "20260310T093005Z-3",
     ]
     assert store.load_capture(first).warnings == ()
 
@@ -70,11 +82,16 @@ def test_list_captures_sorted_latest_last_and_temp_folders_hidden(tmp_path):
 
 
 def test_load_capture_gives_the_dataclass(tmp_path):
-    capture = store.load_capture(make_capture(tmp_path, via="wayback", wayback_timestamp="20160502100000"))
+    capture = store.load_capture(
+        make_capture(tmp_path, via="wayback", wayback_timestamp="20160502100000")
+    )
     assert capture.source_id == "src"
     assert capture.timestamp == "20260310T093005Z"
     assert (capture.via, capture.wayback_timestamp, capture.status, capture.length) == (
-        "wayback", "20160502100000", 200, 3
+        "wayback",
+        "20160502100000",
+        200,
+        3,
     )
     assert capture.text_path.read_text() == "abc\n"
     assert capture.warc_path.name == "capture.warc.gz"

@@ -7,16 +7,16 @@ import hashlib
 import json
 
 import pytest
-
-from httpfixtures import ARTICLE, http_server, every_warc_replays, no_proxies, settings, source  # noqa: F401
-
+from httpfixtures import ARTICLE, every_warc_replays, http_server, no_proxies, settings, source  # noqa: F401
 from simarchive import store
 from simarchive.capture import capture_sources
 from simarchive.verify import verify_archive
 
 
 def captured(server, config, path="/article"):  # noqa: ANN001, ANN201
-    report = capture_sources([source("src", server.url(path))], config.archive, config, allow_private=True)
+    report = capture_sources(
+        [source("src", server.url(path))], config.archive, config, allow_private=True
+    )
     return store.load_capture(report.outcomes[0].path)
 
 
@@ -69,8 +69,13 @@ def test_a_changed_hash_in_capture_json_fails(http_server, settings):
     data["sha256"] = "0" * 64
     path.write_text(json.dumps(data))
     result = verify_archive(settings.archive)
-    assert result.problems == [(capture.warc_path, f"payload SHA-256 is {capture.sha256}, but capture.json "
-                                f"records {'0' * 64}: the stored copy has changed")]
+    assert result.problems == [
+        (
+            capture.warc_path,
+            f"payload SHA-256 is {capture.sha256}, but capture.json "
+            f"records {'0' * 64}: the stored copy has changed",
+        )
+    ]
 
 
 def test_missing_files_and_invalid_json_are_problems(http_server, settings):

@@ -6,8 +6,15 @@ import datetime as dt
 import socket
 
 import pytest
-from httpfixtures import assert_warc_ok, http_server, make_config, every_warc_replays, no_proxies, settings, source  # noqa: F401
-
+from httpfixtures import (  # noqa: F401 - fixtures are used by name
+    assert_warc_ok,
+    every_warc_replays,
+    http_server,
+    make_config,
+    no_proxies,
+    settings,
+    source,
+)
 from simarchive import store
 from simarchive.capture import capture_sources
 from simarchive.dates import parse_when
@@ -32,13 +39,18 @@ def test_no_snapshot_is_an_error_naming_the_question(http_server, settings):
     with pytest.raises(CaptureError) as info:
         find_snapshot(make_session(settings), settings, url, "20160401")
     api = f"{http_server.base}/wayback/available?url=http%3A%2F%2Fexample.org%2Fnever&timestamp=20160401"
-    assert str(info.value) == f"{url}: the Wayback Machine has no snapshot of this URL (asked {api})"
+    assert (
+        str(info.value) == f"{url}: the Wayback Machine has no snapshot of this URL (asked {api})"
+    )
 
 
 def test_a_bad_timestamp_is_refused(settings):
     with pytest.raises(CaptureError) as info:
         find_snapshot(make_session(settings), settings, "http://example.org/", "2016-04-01")
-    assert str(info.value) == "http://example.org/: '2016-04-01' is not a Wayback timestamp (expected YYYYMMDD)"
+    assert (
+        str(info.value)
+        == "http://example.org/: '2016-04-01' is not a Wayback timestamp (expected YYYYMMDD)"
+    )
 
 
 def test_default_timestamp_is_the_earliest_published_day_else_today():
@@ -68,8 +80,9 @@ def test_an_explicit_timestamp_wins(http_server, settings):
     url = http_server.url("/article")
     http_server.snapshots[url] = STAMPS
     entry = source("src", url, published=parse_when("2016"))
-    report = capture_sources([entry], settings.archive, settings, via="wayback", timestamp="20220101",
-                             allow_private=True)
+    report = capture_sources(
+        [entry], settings.archive, settings, via="wayback", timestamp="20220101", allow_private=True
+    )
     assert store.load_capture(report.outcomes[0].path).wayback_timestamp == "20210601000000"
 
 
@@ -79,7 +92,10 @@ def test_auto_falls_back_to_wayback_on_404(http_server, settings):
     report = capture_sources([source("src", url)], settings.archive, settings, allow_private=True)
     outcome = report.outcomes[0]
     assert (outcome.state, outcome.via) == ("captured", "wayback")
-    assert outcome.warnings[0] == "the live URL failed (HTTP 404 Not Found); captured from the Wayback Machine"
+    assert (
+        outcome.warnings[0]
+        == "the live URL failed (HTTP 404 Not Found); captured from the Wayback Machine"
+    )
 
 
 def test_auto_falls_back_to_wayback_on_a_refused_connection(http_server, settings):
@@ -104,7 +120,9 @@ def test_auto_reports_both_failures(http_server, settings):
 def test_no_fallback_for_live_or_for_server_errors(http_server, tmp_path):
     config = make_config(tmp_path, http_server, retries=0)
     missing, broken = http_server.url("/missing"), http_server.url("/broken")
-    report = capture_sources([source("a", missing)], config.archive, config, via="live", allow_private=True)
+    report = capture_sources(
+        [source("a", missing)], config.archive, config, via="live", allow_private=True
+    )
     assert report.outcomes[0].reason == f"{missing}: HTTP 404 Not Found"
     report = capture_sources([source("b", broken)], config.archive, config, allow_private=True)
     assert report.outcomes[0].reason == f"{broken}: HTTP 500 Internal Server Error"

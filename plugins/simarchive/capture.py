@@ -1,20 +1,17 @@
 """Capture sources into the archive: fetch (live or Wayback), extract, store; many at once.
 
-    report = capture_sources(select_sources(registry, ["wessex-ahsn-sim"]), archive, config)
-    for outcome in report.outcomes: outcome.source_id, outcome.state, outcome.reason
+report = capture_sources(select_sources(registry, ["wessex-ahsn-sim"]), archive, config)
+for outcome in report.outcomes: outcome.source_id, outcome.state, outcome.reason
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,24 +25,24 @@ from .extract import Extraction, extract
 from .fetch import Fetched, fetch, make_session
 from .politeness import HostGate
 from .provenance import compare_with_registry
+from .record import capture_record, warcinfo
 from .registry import Source
 from .warc import write_warc
 from .wayback import Snapshot, default_timestamp, find_snapshot, wayback_host
 
-__all__ = ["VIAS", "CaptureReport", "CaptureRun", "Outcome", "capture_source", "capture_sources", "select_sources"]
+__all__ = [
+    "VIAS",
+    "CaptureReport",
+    "CaptureRun",
+    "Outcome",
+    "capture_source",
+    "capture_sources",
+    "select_sources",
+]
 
 logger = logging.getLogger(__name__)
 
 VIAS = ("auto", "live", "wayback")
-
-
-@functools.cache
-def tool_version() -> str:
-    """"sim-archive 0.1.0": the version installed, read once (it costs a scan of site-packages)."""
-    try:
-        return f"sim-archive {version('sim-archive')}"
-    except PackageNotFoundError:
-        return "sim-archive (not installed)"
 
 
 @dataclass
@@ -104,24 +101,49 @@ def select_sources(
         raise SelectionError("name the sources to capture by id, or pass --all or --missing")
     unknown = [i for i in ids if i not in registry]
     if unknown:
-        raise SelectionError(f"unknown source id {', '.join(repr(i) for i in unknown)} (not in the registry)")
+        raise SelectionError(
+            f"unknown source id {', '.join(repr(i) for i in unknown)} (not in the registry)"
+        )
     return [registry[i] for i in dict.fromkeys(ids)]
 
 
 def _fetch_via(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, tmp: Path):
     """Fetch live, from Wayback, or live then Wayback if the live URL is gone."""
+
     def from_wayback() -> tuple[Fetched, Snapshot]:
-        published = source.published.earliest or source.published.latest if source.published else None
-        snapshot = find_snapshot(ctx.session, ctx.config, source.url, timestamp or default_timestamp(published))
+        published = (
+            source.published.earliest or source.published.latest if source.published else None
+        )
+        snapshot = find_snapshot(
+            ctx.session, ctx.config, source.url, timestamp or default_timestamp(published)
+        )
         trusted = (wayback_host(ctx.config),)
-        fetched = fetch(ctx.session, snapshot.raw_url, ctx.config, tmp, allow_private=ctx.allow_private,
-                        gate=ctx.gate, trusted_hosts=trusted)
+        fetched = fetch(
+            ctx.session,
+            snapshot.raw_url,
+            ctx.config,
+            tmp,
+            allow_private=ctx.allow_private,
+            gate=ctx.gate,
+            trusted_hosts=trusted,
+        )
         return fetched, snapshot
 
     if via == "wayback":
         return (*from_wayback(), [])
     try:
-        return fetch(ctx.session, source.url, ctx.config, tmp, allow_private=ctx.allow_private, gate=ctx.gate), None, []
+        return (
+            fetch(
+                ctx.session,
+                source.url,
+                ctx.config,
+                tmp,
+                allow_private=ctx.allow_private,
+                gate=ctx.gate,
+            ),
+            None,
+            [],
+        )
     except SourceGoneError as gone:
         if via == "live":
             raise
@@ -130,7 +152,11 @@ def _fetch_via(source: Source, ctx: CaptureRun, via: str, timestamp: str | None,
             fetched, snapshot = from_wayback()
         except CaptureError as e:
             raise CaptureError(source.url, f"live: {gone.message}; Wayback: {e.message}") from None
-        return fetched, snapshot, [f"the live URL failed ({gone.message}); captured from the Wayback Machine"]
+        return (
+            fetched,
+            snapshot,
+            [f"the live URL failed ({gone.message}); captured from the Wayback Machine"],
+        )
 
 
 def _extract(fetched: Fetched, config: Config) -> tuple[Extraction, str | None, str | None]:
@@ -139,52 +165,34 @@ def _extract(fetched: Fetched, config: Config) -> tuple[Extraction, str | None, 
     body = decode_payload(final.body, final.header("Content-Encoding"), final.url, config.max_bytes)
     if body is None:
         encoding = final.header("Content-Encoding")
-        return Extraction("none", warnings=[f"no text could be extracted: content encoding '{encoding}' is not supported"]), None, None
+        return (
+            Extraction(
+                "none",
+                warnings=[
+                    f"no text could be extracted: content encoding '{encoding}' is not supported"
+                ],
+            ),
+            None,
+            None,
+        )
     content_type = final.header("Content-Type")
     mime = (content_type or "").split(";")[0].strip().lower()
-    charset, found = find_charset(body, content_type) if mime.startswith("text/") or "xml" in mime else (None, None)
+    charset, found = (
+        find_charset(body, content_type)
+        if mime.startswith("text/") or "xml" in mime
+        else (None, None)
+    )
     return extract(body, content_type, charset or "utf-8"), charset, found
-
-
-def _record(source: Source, fetched: Fetched, snapshot: Snapshot | None, extraction: Extraction,
-            charset: tuple[str | None, str | None], warnings: list[str]) -> dict:
-    """capture.json: what happened, and only that."""
-    final = fetched.final
-    return {
-        "source_id": source.id,
-        "original_url": source.url,
-        "fetched_url": fetched.exchanges[0].url,
-        "final_url": final.url,
-        "redirects": fetched.redirects,
-        "status": final.status,
-        "reason": final.reason,
-        "content_type": final.header("Content-Type") or "",
-        "content_encoding": final.header("Content-Encoding"),
-        "charset": charset[0],
-        "charset_source": charset[1],
-        "length": final.length,
-        "sha256": final.sha256,
-        "captured_at": final.started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "via": "wayback" if snapshot else "live",
-        "wayback_timestamp": snapshot.timestamp if snapshot else None,
-        "tool_version": tool_version(),
-        "extraction": {"method": extraction.method, "characters": len(extraction.text)},
-        "metadata": extraction.metadata,
-        "warnings": warnings,
-        "files": {"warc": store.WARC, "text": store.TEXT},
-    }
 
 
 def _assemble(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, tmp: Path) -> Path:
     fetched, snapshot, warnings = _fetch_via(source, ctx, via, timestamp, tmp)
     extraction, charset, found = _extract(fetched, ctx.config)
     warnings += extraction.warnings + compare_with_registry(extraction.metadata, source)
-    info = {"software": tool_version(), "format": "WARC File Format 1.1",
-            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "http-header-user-agent": ctx.config.user_agent, "isPartOf": source.id}
-    write_warc(tmp / store.WARC, fetched.exchanges, info)
+    write_warc(tmp / store.WARC, fetched.exchanges, warcinfo(source, ctx.config))
     (tmp / store.TEXT).write_text(extraction.text, encoding="utf-8")
-    store.write_capture_json(tmp, _record(source, fetched, snapshot, extraction, (charset, found), warnings))
+    record = capture_record(source, fetched, snapshot, extraction, (charset, found), warnings)
+    store.write_capture_json(tmp, record)
     for exchange in fetched.exchanges:
         exchange.body.unlink(missing_ok=True)
     for part in tmp.glob("body-*"):  # bodies of a live attempt before a Wayback fallback
@@ -192,7 +200,9 @@ def _assemble(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, 
     return store.commit_capture(tmp, fetched.final.started)
 
 
-def capture_source(source: Source, ctx: CaptureRun, via: str = "auto", timestamp: str | None = None) -> Outcome:
+def capture_source(
+    source: Source, ctx: CaptureRun, via: str = "auto", timestamp: str | None = None
+) -> Outcome:
     """Capture one source; any failure becomes a failed Outcome and leaves nothing behind."""
     tmp = store.begin_capture(ctx.archive, source.id)
     try:
@@ -206,8 +216,16 @@ def capture_source(source: Source, ctx: CaptureRun, via: str = "auto", timestamp
         raise
     capture = store.load_capture(folder)
     logger.info("simarchive: %s: captured %s (%s bytes)", source.id, folder, capture.length)
-    return Outcome(source.id, source.url, "captured", via=capture.via, length=capture.length,
-                   sha256=capture.sha256, path=folder, warnings=list(capture.warnings))
+    return Outcome(
+        source.id,
+        source.url,
+        "captured",
+        via=capture.via,
+        length=capture.length,
+        sha256=capture.sha256,
+        path=folder,
+        warnings=list(capture.warnings),
+    )
 
 
 def _interleave(sources: Iterable[Source]) -> list[Source]:
@@ -243,7 +261,9 @@ def capture_sources(
     todo = []
     for source in sources:
         if missing and store.capture_dirs(archive, source.id):
-            results[source.id] = Outcome(source.id, source.url, "skipped", reason="already captured")
+            results[source.id] = Outcome(
+                source.id, source.url, "skipped", reason="already captured"
+            )
             if on_done:
                 on_done(results[source.id])
         else:

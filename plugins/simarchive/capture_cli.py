@@ -60,8 +60,10 @@ def print_report(report: CaptureReport) -> None:
         print(f"{sid:<{width[0]}}  {state:<{width[1]}}  {detail}")
         for warning in outcome.warnings:
             print(f"{'':<{width[0]}}  {'':<{width[1]}}  warning: {warning}")
-    print(f"{report.count('captured')} captured, {report.count('skipped')} skipped, "
-          f"{report.count('failed')} failed.")
+    print(
+        f"{report.count('captured')} captured, {report.count('skipped')} skipped, "
+        f"{report.count('failed')} failed."
+    )
 
 
 def cmd_capture(args: argparse.Namespace, config: Config) -> int:
@@ -75,13 +77,23 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
         return ERROR
     if args.all and args.ids:
         raise SelectionError("give source ids or --all, not both")
-    sources = select_sources(registry, args.ids, everything=args.all or (args.missing and not args.ids))
+    sources = select_sources(
+        registry, args.ids, everything=args.all or (args.missing and not args.ids)
+    )
     from tqdm import tqdm
 
-    with tqdm(total=len(sources), unit="source", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+    with tqdm(
+        total=len(sources), unit="source", file=sys.stderr, disable=not sys.stderr.isatty()
+    ) as bar:
         report = capture_sources(
-            sources, config.archive, config, missing=args.missing, via=args.via,
-            timestamp=args.timestamp, jobs=args.jobs, allow_private=args.allow_private,
+            sources,
+            config.archive,
+            config,
+            missing=args.missing,
+            via=args.via,
+            timestamp=args.timestamp,
+            jobs=args.jobs,
+            allow_private=args.allow_private,
             on_done=lambda outcome: bar.update(1),
         )
     print_report(report)
@@ -93,14 +105,22 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     config = _paths(args, config)
     result = verify_archive(config.archive)
     if args.json:
-        print(json.dumps({
-            "ok": result.ok, "checked": result.checked,
-            "problems": [{"path": str(p), "message": m} for p, m in result.problems],
-            "leftovers": [str(p) for p in result.leftovers],
-        }, indent=1))
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "checked": result.checked,
+                    "problems": [{"path": str(p), "message": m} for p, m in result.problems],
+                    "leftovers": [str(p) for p in result.leftovers],
+                },
+                indent=1,
+            )
+        )
         return OK if result.ok else ERROR
     for path in result.leftovers:
-        print(f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete")
+        print(
+            f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete"
+        )
     for path, message in result.problems:
         print(f"{path}: {message}", file=sys.stderr)
     if not result.ok:
@@ -111,26 +131,49 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sources", type=Path, metavar="PATH",
-                        help="the source registry (default: SIMARCHIVE_SOURCES from the settings)")
-    parser.add_argument("--archive", type=Path, metavar="PATH",
-                        help="the archive folder (default: SIMARCHIVE_ARCHIVE from the settings)")
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        metavar="PATH",
+        help="the source registry (default: SIMARCHIVE_SOURCES from the settings)",
+    )
+    parser.add_argument(
+        "--archive",
+        type=Path,
+        metavar="PATH",
+        help="the archive folder (default: SIMARCHIVE_ARCHIVE from the settings)",
+    )
 
 
 def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
     """Add `capture` and `verify` to the sim-archive subcommands."""
-    p = sub.add_parser("capture", help="capture sources into the archive (live or from the Wayback Machine)")
+    p = sub.add_parser(
+        "capture", help="capture sources into the archive (live or from the Wayback Machine)"
+    )
     p.add_argument("ids", nargs="*", metavar="ID", help="source ids from the registry")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="capture every source in the registry")
     which.add_argument("--missing", action="store_true", help="only sources not captured yet")
-    p.add_argument("--via", choices=VIAS, default="auto",
-                   help="live, wayback, or auto: live, then Wayback if the page is gone (default)")
-    p.add_argument("--timestamp", type=_timestamp, metavar="YYYYMMDD",
-                   help="the Wayback snapshot date wanted (default: the source's published date)")
-    p.add_argument("--jobs", type=_jobs, default=4, metavar="N", help="captures at once (default 4)")
-    p.add_argument("--allow-private", action="store_true",
-                   help="allow URLs on loopback or private addresses (refused by default)")
+    p.add_argument(
+        "--via",
+        choices=VIAS,
+        default="auto",
+        help="live, wayback, or auto: live, then Wayback if the page is gone (default)",
+    )
+    p.add_argument(
+        "--timestamp",
+        type=_timestamp,
+        metavar="YYYYMMDD",
+        help="the Wayback snapshot date wanted (default: the source's published date)",
+    )
+    p.add_argument(
+        "--jobs", type=_jobs, default=4, metavar="N", help="captures at once (default 4)"
+    )
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow URLs on loopback or private addresses (refused by default)",
+    )
     _common(p)
     p.set_defaults(func=cmd_capture)
 

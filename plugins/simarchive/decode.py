@@ -16,10 +16,19 @@ __all__ = ["decode_payload", "find_charset", "to_text"]
 CHUNK = 64 * 1024
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # Browsers read these labels as windows-1252 (the WHATWG Encoding Standard); so do we, or the
 # curly quotes of a page that says "iso-8859-1" would come out as control characters.
-_AS_BROWSERS_DO = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252"}
+_AS_BROWSERS_DO = {
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+}
 
 
 def _inflate(chunk: bytes, d, first: bool, encoding: str, limit: int):  # noqa: ANN001
@@ -53,7 +62,9 @@ def decode_payload(path: Path, encoding: str | None, url: str, max_bytes: int) -
             try:
                 piece, d = _inflate(chunk, d, first, encoding, max_bytes + 1 - len(out))
             except zlib.error:
-                raise CaptureError(url, f"the {encoding} body is corrupt and cannot be decoded") from None
+                raise CaptureError(
+                    url, f"the {encoding} body is corrupt and cannot be decoded"
+                ) from None
             out += piece
             first = False
             if len(out) > max_bytes:

@@ -1,7 +1,7 @@
 """Text and the document's own metadata from a captured payload: HTML, PDF, plain text.
 
-    result = extract(body, "text/html", charset="utf-8")
-    result.method, result.text, result.metadata, result.warnings
+result = extract(body, "text/html", charset="utf-8")
+result.method, result.text, result.metadata, result.warnings
 """
 
 from __future__ import annotations
@@ -45,13 +45,17 @@ def extract_pdf(body: bytes, charset: str) -> Extraction:
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
         info = reader.metadata or {}
     except (PyPdfError, ValueError, KeyError, TypeError) as e:
-        return Extraction("pdf", warnings=[f"no text could be extracted: the PDF cannot be read ({e})"])
+        return Extraction(
+            "pdf", warnings=[f"no text could be extracted: the PDF cannot be read ({e})"]
+        )
     metadata: dict[str, object] = {"pages": len(pages)}
     for key, name in (("/Title", "title"), ("/Author", "author"), ("/CreationDate", "published")):
         if value := str(info.get(key) or "").strip():
             metadata[name] = [value] if name == "author" else value
     text = "\n\f\n".join(pages) + "\n"
-    warnings = [] if any(pages) else ["the PDF has no text layer (scanned images?); no text extracted"]
+    warnings = (
+        [] if any(pages) else ["the PDF has no text layer (scanned images?); no text extracted"]
+    )
     return Extraction("pdf", text, metadata, warnings)
 
 
@@ -87,5 +91,8 @@ def extract(body: bytes, content_type: str | None, charset: str = "utf-8") -> Ex
         if sniffed or mime in CONTENT_TYPES[name]:
             return function(body, charset)
     return Extraction(
-        "none", warnings=[f"no text could be extracted: content type '{mime or 'unknown'}' is not HTML, PDF or text"]
+        "none",
+        warnings=[
+            f"no text could be extracted: content type '{mime or 'unknown'}' is not HTML, PDF or text"
+        ],
     )

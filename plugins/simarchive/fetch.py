@@ -1,8 +1,8 @@
 """Fetch one URL as evidence: polite retries, every redirect hop recorded, bodies streamed to disk.
 
-    session = make_session(config)
-    fetched = fetch(session, "https://example.org/", config, workdir)
-    fetched.final.status, fetched.final.body  # 200, a file holding the payload as received
+session = make_session(config)
+fetched = fetch(session, "https://example.org/", config, workdir)
+fetched.final.status, fetched.final.body  # 200, a file holding the payload as received
 """
 
 from __future__ import annotations
@@ -171,23 +171,34 @@ def _stream_body(response: requests.Response, exchange: Exchange, config: Config
     announced = exchange.header("Content-Length")
     expected = int(announced) if announced and announced.strip().isdigit() else None
     if expected is not None and expected > cap:
-        raise CaptureError(url, f"the response body of {expected} bytes exceeds the size cap of {cap} bytes (SIMARCHIVE_MAX_BYTES)")
+        raise CaptureError(
+            url,
+            f"the response body of {expected} bytes exceeds the size cap of {cap} bytes (SIMARCHIVE_MAX_BYTES)",
+        )
     digest, count = hashlib.sha256(), 0
     with exchange.body.open("wb") as out:
         try:
             while chunk := response.raw.read(CHUNK, decode_content=False):
                 count += len(chunk)
                 if count > cap:
-                    raise CaptureError(url, f"the response body exceeds the size cap of {cap} bytes (SIMARCHIVE_MAX_BYTES); stopped reading")
+                    raise CaptureError(
+                        url,
+                        f"the response body exceeds the size cap of {cap} bytes (SIMARCHIVE_MAX_BYTES); stopped reading",
+                    )
                 digest.update(chunk)
                 out.write(chunk)
         except ReadTimeoutError:
-            raise CaptureError(url, f"the body stalled: no data for {config.read_timeout:g} s after {count} bytes") from None
+            raise CaptureError(
+                url, f"the body stalled: no data for {config.read_timeout:g} s after {count} bytes"
+            ) from None
         except ProtocolError as e:
             if expected is None:
                 raise CaptureError(url, f"the connection broke after {count} bytes ({e})") from None
     if expected is not None and count < expected:
-        raise CaptureError(url, f"the body was cut short: {count} of the {expected} bytes announced by Content-Length arrived")
+        raise CaptureError(
+            url,
+            f"the body was cut short: {count} of the {expected} bytes announced by Content-Length arrived",
+        )
     exchange.length, exchange.sha256 = count, digest.hexdigest()
 
 
@@ -232,7 +243,7 @@ def _next_url(exchange: Exchange, seen: list[str]) -> str | None:
         return None
     target = urljoin(exchange.url, location.strip())
     if target in seen:
-        chain = " -> ".join([*seen[seen.index(target):], target])
+        chain = " -> ".join([*seen[seen.index(target) :], target])
         raise CaptureError(seen[0], f"redirect loop: {chain}")
     if len(seen) > MAX_REDIRECTS:
         raise CaptureError(seen[0], f"more than {MAX_REDIRECTS} redirects (last to {target})")

@@ -11,23 +11,78 @@ from bs4 import BeautifulSoup, CData, NavigableString, Tag
 __all__ = ["html_text_and_metadata"]
 
 # Removed before the text is taken: code, navigation, page furniture and forms.
-DROP = frozenset({"title", "script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "svg",
-                  "canvas", "button", "select", "dialog"})
+DROP = frozenset(
+    {
+        "title",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "aside",
+        "form",
+        "iframe",
+        "svg",
+        "canvas",
+        "button",
+        "select",
+        "dialog",
+    }
+)
 # Page furniture, unless it sits inside the article itself (an article's <header> holds its title).
 FURNITURE = frozenset({"header", "footer"})
 BANNER = re.compile(r"cookie|consent|banner|gdpr", re.IGNORECASE)
 KEEP_EVEN_IF_BANNER = frozenset({"html", "body", "main", "article"})
-BLOCKS = frozenset({"address", "article", "blockquote", "dd", "div", "dl", "dt", "figcaption",
-                    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p",
-                    "pre", "section", "table", "td", "th", "tr", "ul", "caption", "summary", "details"})
+BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "caption",
+        "summary",
+        "details",
+    }
+)
 _BLOCK_MARK, _BREAK_MARK = "\x00", "\x01"
 _TEXT_TYPES = (NavigableString, CData)
 
 META_FIELDS = {
     "title": ("citation_title", "dc.title", "og:title", "twitter:title"),
     "author": ("citation_author", "author", "article:author", "dc.creator", "parsely-author"),
-    "published": ("citation_publication_date", "citation_date", "article:published_time",
-                  "dc.date", "dc.date.issued", "date", "parsely-pub-date", "og:published_time"),
+    "published": (
+        "citation_publication_date",
+        "citation_date",
+        "article:published_time",
+        "dc.date",
+        "dc.date.issued",
+        "date",
+        "parsely-pub-date",
+        "og:published_time",
+    ),
     "publisher": ("citation_publisher", "og:site_name", "dc.publisher"),
     "description": ("description", "og:description", "dc.description"),
 }
@@ -159,5 +214,5 @@ def html_text_and_metadata(html: str) -> tuple[str, dict[str, object]]:
     walk = _Walk()
     _walk(soup, walk)
     span = walk.main or (walk.articles[0] if len(walk.articles) == 1 else None)
-    parts = walk.parts[span[0]:span[1]] if span else walk.parts
+    parts = walk.parts[span[0] : span[1]] if span else walk.parts
     return _text(parts), _metadata(soup, walk)

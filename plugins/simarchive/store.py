@@ -48,10 +48,22 @@ TMP_PREFIX = ".tmp-"
 _NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 #: capture.json keys that must be present, with the JSON types they must have.
 REQUIRED: dict[str, type | tuple[type, ...]] = {
-    "source_id": str, "original_url": str, "fetched_url": str, "final_url": str,
-    "redirects": list, "status": int, "content_type": str, "length": int, "sha256": str,
-    "captured_at": str, "via": str, "wayback_timestamp": (str, type(None)),
-    "tool_version": str, "extraction": dict, "metadata": dict, "warnings": list,
+    "source_id": str,
+    "original_url": str,
+    "fetched_url": str,
+    "final_url": str,
+    "redirects": list,
+    "status": int,
+    "content_type": str,
+    "length": int,
+    "sha256": str,
+    "captured_at": str,
+    "via": str,
+    "wayback_timestamp": (str, type(None)),
+    "tool_version": str,
+    "extraction": dict,
+    "metadata": dict,
+    "warnings": list,
 }
 
 
@@ -101,7 +113,9 @@ def _read_json(folder: Path) -> dict:
         if key not in data:
             raise ArchiveError(str(path), f"missing field '{key}'")
         if not isinstance(data[key], kind) or isinstance(data[key], bool):
-            raise ArchiveError(str(path), f"field '{key}' has the wrong type ({type(data[key]).__name__})")
+            raise ArchiveError(
+                str(path), f"field '{key}' has the wrong type ({type(data[key]).__name__})"
+            )
     if data["via"] not in ("live", "wayback"):
         raise ArchiveError(str(path), f"field 'via' must be live or wayback, not '{data['via']}'")
     if not re.fullmatch(r"[0-9a-f]{64}", data["sha256"]):
@@ -213,7 +227,9 @@ def commit_capture(tmp: Path, moment: dt.datetime) -> Path:
         except OSError as e:
             if e.errno in (errno.EEXIST, errno.ENOTEMPTY):
                 continue
-            raise ArchiveError(str(final), f"cannot move the capture into place ({e.strerror})") from None
+            raise ArchiveError(
+                str(final), f"cannot move the capture into place ({e.strerror})"
+            ) from None
         _fsync(final.parent)
         return final
     raise ArchiveError(str(tmp.parent / base), "999 captures in one second; refusing to add more")

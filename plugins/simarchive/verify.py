@@ -1,8 +1,8 @@
 """Check the archive: every WARC reads with valid digests and matches its capture.json.
 
-    result = verify_archive(archive)
-    result.problems   # [(path, message), ...]: each is an error
-    result.leftovers  # temp folders of interrupted captures: reported, not errors
+result = verify_archive(archive)
+result.problems   # [(path, message), ...]: each is an error
+result.leftovers  # temp folders of interrupted captures: reported, not errors
 """
 
 from __future__ import annotations
@@ -41,8 +41,12 @@ def verify_capture(folder: Path) -> list[tuple[Path, str]]:
         return [(Path(e.path), e.message)]
     problems: list[tuple[Path, str]] = []
     if capture.source_id != folder.parent.name:
-        problems.append((folder / store.CAPTURE_JSON,
-                         f"source_id '{capture.source_id}' does not match its folder '{folder.parent.name}'"))
+        problems.append(
+            (
+                folder / store.CAPTURE_JSON,
+                f"source_id '{capture.source_id}' does not match its folder '{folder.parent.name}'",
+            )
+        )
     if not capture.text_path.is_file():
         problems.append((capture.text_path, "missing"))
     if not capture.warc_path.is_file():
@@ -52,9 +56,13 @@ def verify_capture(folder: Path) -> list[tuple[Path, str]]:
     if sha256 is None and not warc_problems:
         problems.append((capture.warc_path, "has no response record"))
     elif sha256 is not None and sha256 != capture.sha256:
-        problems.append((capture.warc_path,
-                         f"payload SHA-256 is {sha256}, but capture.json records {capture.sha256}: "
-                         "the stored copy has changed"))
+        problems.append(
+            (
+                capture.warc_path,
+                f"payload SHA-256 is {sha256}, but capture.json records {capture.sha256}: "
+                "the stored copy has changed",
+            )
+        )
     return problems
 
 
@@ -66,6 +74,10 @@ def verify_archive(archive: Path) -> VerifyResult:
         for folder in store.capture_dirs(archive, source_id):
             result.checked += 1
             result.problems += verify_capture(folder)
-    logger.info("simarchive: verified %d capture(s): %d problem(s), %d leftover(s)",
-                result.checked, len(result.problems), len(result.leftovers))
+    logger.info(
+        "simarchive: verified %d capture(s): %d problem(s), %d leftover(s)",
+        result.checked,
+        len(result.problems),
+        len(result.leftovers),
+    )
     return result

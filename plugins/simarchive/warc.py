@@ -1,7 +1,7 @@
 """The WARC of a capture: write every exchange as request and response records; read one back.
 
-    write_warc(folder / "capture.warc.gz", fetched.exchanges, {"software": "sim-archive 0.1.0"})
-    check_warc(folder / "capture.warc.gz")  # -> (problems, SHA-256 of the final payload)
+write_warc(folder / "capture.warc.gz", fetched.exchanges, {"software": "sim-archive 0.1.0"})
+check_warc(folder / "capture.warc.gz")  # -> (problems, SHA-256 of the final payload)
 """
 
 from __future__ import annotations
@@ -112,7 +112,10 @@ def check_warc(path: Path) -> tuple[list[str], str | None]:
                     digest.update(chunk)
                 if record.digest_checker.passed is False:
                     uri = record.rec_headers.get_header("WARC-Target-URI") or "warcinfo"
-                    problems += [f"{record.rec_type} record for {uri}: {p}" for p in record.digest_checker.problems]
+                    problems += [
+                        f"{record.rec_type} record for {uri}: {p}"
+                        for p in record.digest_checker.problems
+                    ]
                 if record.rec_type == "response":
                     final_sha = digest.hexdigest()
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as e:

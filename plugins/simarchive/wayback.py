@@ -1,7 +1,7 @@
 """Find and fetch a Wayback Machine snapshot: the availability API, then the raw (id_) copy.
 
-    snapshot = find_snapshot(session, config, "http://example.org/", "20130101")
-    snapshot.raw_url  # {wayback_url}/web/20130102030405id_/http://example.org/
+snapshot = find_snapshot(session, config, "http://example.org/", "20130101")
+snapshot.raw_url  # {wayback_url}/web/20130102030405id_/http://example.org/
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def _ask(session: requests.Session, api: str, url: str, config: Config) -> dict:
     try:
         response = session.get(api, timeout=(config.connect_timeout, config.read_timeout))
     except requests.exceptions.RequestException as e:
-        raise CaptureError(url, f"the Wayback availability API could not be reached ({api}): {e}") from None
+        raise CaptureError(
+            url, f"the Wayback availability API could not be reached ({api}): {e}"
+        ) from None
     with response:
         if response.status_code != 200:
             raise CaptureError(
@@ -64,7 +66,9 @@ def find_snapshot(session: requests.Session, config: Config, url: str, timestamp
     """The snapshot of url closest to timestamp (YYYYMMDD[hhmmss]), from the availability API."""
     if not _TIMESTAMP.match(timestamp):
         raise CaptureError(url, f"'{timestamp}' is not a Wayback timestamp (expected YYYYMMDD)")
-    api = f"{config.wayback_url}/wayback/available?" + urlencode({"url": url, "timestamp": timestamp})
+    api = f"{config.wayback_url}/wayback/available?" + urlencode(
+        {"url": url, "timestamp": timestamp}
+    )
     data = _ask(session, api, url, config)
     closest = (data.get("archived_snapshots") or {}).get("closest") or {}
     found = str(closest.get("timestamp", ""))

@@ -107,56 +107,46 @@ def select_sources(
     return [registry[i] for i in dict.fromkeys(ids)]
 
 
-def _fetch_via(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, tmp: Path):
-    """Fetch live, from Wayback, or live then Wayback if the live URL is gone."""
+def _fetch(ctx: CaptureRun, url: str, tmp: Path, trusted: tuple[str, ...] = ()) -> Fetched:
+    return fetch(
+        ctx.session,
+        url,
+        ctx.config,
+        tmp,
+        allow_private=ctx.allow_private,
+        gate=ctx.gate,
+        trusted_hosts=trusted,
+    )
 
-    def from_wayback() -> tuple[Fetched, Snapshot]:
-        published = (
-            source.published.earliest or source.published.latest if source.published else None
-        )
-        snapshot = find_snapshot(
-            ctx.session, ctx.config, source.url, timestamp or default_timestamp(published)
-        )
-        trusted = (wayback_host(ctx.config),)
-        fetched = fetch(
-            ctx.session,
-            snapshot.raw_url,
-            ctx.config,
-            tmp,
-            allow_private=ctx.allow_private,
-            gate=ctx.gate,
-            trusted_hosts=trusted,
-        )
-        return fetched, snapshot
 
+def _from_wayback(
+    source: Source, ctx: CaptureRun, timestamp: str | None, tmp: Path
+) -> tuple[Fetched, Snapshot]:
+    """The snapshot closest to timestamp, else to the earliest day the source may be from."""
+    published = source.published.earliest or source.published.latest if source.published else None
+    wanted = timestamp or default_timestamp(published)
+    snapshot = find_snapshot(ctx.session, ctx.config, source.url, wanted)
+    return _fetch(ctx, snapshot.raw_url, tmp, (wayback_host(ctx.config),)), snapshot
+
+
+def _fetch_via(
+    source: Source, ctx: CaptureRun, via: str, timestamp: str | None, tmp: Path
+) -> tuple[Fetched, Snapshot | None, list[str]]:
+    """Fetch live, from Wayback, or live then Wayback if the live URL is gone; and warnings."""
     if via == "wayback":
-        return (*from_wayback(), [])
+        return (*_from_wayback(source, ctx, timestamp, tmp), [])
     try:
-        return (
-            fetch(
-                ctx.session,
-                source.url,
-                ctx.config,
-                tmp,
-                allow_private=ctx.allow_private,
-                gate=ctx.gate,
-            ),
-            None,
-            [],
-        )
+        return _fetch(ctx, source.url, tmp), None, []
     except SourceGoneError as gone:
         if via == "live":
             raise
         logger.info("simarchive: %s; trying the Wayback Machine", gone)
         try:
-            fetched, snapshot = from_wayback()
+            fetched, snapshot = _from_wayback(source, ctx, timestamp, tmp)
         except CaptureError as e:
             raise CaptureError(source.url, f"live: {gone.message}; Wayback: {e.message}") from None
-        return (
-            fetched,
-            snapshot,
-            [f"the live URL failed ({gone.message}); captured from the Wayback Machine"],
-        )
+        warning = f"the live URL failed ({gone.message}); captured from the Wayback Machine"
+        return fetched, snapshot, [warning]
 
 
 def _extract(fetched: Fetched, config: Config) -> tuple[Extraction, str | None, str | None]:

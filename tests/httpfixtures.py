@@ -193,6 +193,7 @@ ROUTES: dict[str, Callable] = {
     "/short": short,
     "/drip": drip,
     "/wayback/available": wayback_available,
+    "/redirect/out": lambda h, p: h.send(302, b"moved", headers={"Location": h.server.redirect_to}),
 }
 
 
@@ -207,6 +208,7 @@ class TestServer(ThreadingHTTPServer):
         self.requests: list[str] = []
         self.snapshots: dict[str, list[str]] = {}
         self.wayback_asks: list[tuple[str, str]] = []
+        self.redirect_to = ""
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # a client that hung up on purpose (timeouts, size caps) is not a server error

@@ -201,3 +201,44 @@ def test_capture_settings_are_validated(tmp_path):
     assert (
         make_config(tmp_path, wayback_url="http://127.0.0.1:1/").wayback_url == "http://127.0.0.1:1"
     )
+
+
+def test_a_redirect_to_a_private_address_is_refused(http_server, settings, tmp_path):
+    port = http_server.server_address[1]
+    http_server.redirect_to = f"http://localhost:{port}/article"
+    with pytest.raises(CaptureError) as info:
+        get(
+            http_server,
+            settings,
+            "/redirect/out",
+            tmp_path,
+            allow_private=False,
+            trusted_hosts=("127.0.0.1",),
+        )
+    assert str(info.value).startswith(
+        f"http://localhost:{port}/article: refused: host 'localhost' resolves to "
+    )
+    assert str(info.value).endswith(
+        ", a private or loopback address (pass --allow-private to capture it)"
+    )
+    assert http_server.hits["/article"] == 0
+
+
+@pytest.mark.parametrize("allow_private", [True, False])
+def test_an_unknown_host_is_gone(monkeypatch, settings, tmp_path, allow_private):
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - the DNS edge
+        if host == "gone.example.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    url = "http://gone.example.invalid/page"
+    with pytest.raises(SourceGoneError) as info:
+        fetch(make_session(settings), url, settings, tmp_path, allow_private=allow_private)
+    tries = " (after 2 retries)" if allow_private else ""
+    assert (
+        str(info.value)
+        == f"{url}: host 'gone.example.invalid' not found (DNS lookup failed){tries}"
+    )

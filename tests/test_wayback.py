@@ -127,3 +127,22 @@ def test_no_fallback_for_live_or_for_server_errors(http_server, tmp_path):
     report = capture_sources([source("b", broken)], config.archive, config, allow_private=True)
     assert report.outcomes[0].reason == f"{broken}: HTTP 500 Internal Server Error"
     assert http_server.wayback_asks == []
+
+
+def test_auto_falls_back_to_wayback_when_the_host_is_unknown(monkeypatch, http_server, settings):
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - the DNS edge
+        if host == "gone.example.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    url = "http://gone.example.invalid/page"
+    http_server.snapshots[url] = STAMPS
+    outcome = capture_sources([source("src", url)], settings.archive, settings).outcomes[0]
+    assert (outcome.state, outcome.via) == ("captured", "wayback")
+    assert outcome.warnings[0] == (
+        "the live URL failed (host 'gone.example.invalid' not found (DNS lookup failed)); "
+        "captured from the Wayback Machine"
+    )

@@ -8,6 +8,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from .store import capture_dirs
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["CaptureInfo", "capture_day", "list_captures"]
@@ -34,10 +36,9 @@ class CaptureInfo:
 
 def list_captures(archive: Path, source_id: str) -> list[CaptureInfo]:
     """The whole captures of one source, oldest first; unreadable ones are logged and skipped."""
-    folder = archive / source_id
     captures = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.name.startswith(".") or not (path / "capture.json").is_file():
+    for path in capture_dirs(archive, source_id):  # store's order: "-10" after "-9", no .tmp-*
+        if not (path / "capture.json").is_file():
             continue
         try:
             meta = json.loads((path / "capture.json").read_text(encoding="utf-8"))

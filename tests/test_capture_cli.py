@@ -115,3 +115,9 @@ def test_bad_timestamp_is_a_usage_error(conf, capsys):
         main(["--settings", str(conf), "capture", "article", "--timestamp", "2016-01-01"])
     assert info.value.code == 2
     assert "'2016-01-01' is not a date as YYYYMMDD" in capsys.readouterr().err
+
+
+def test_the_parser_knows_the_same_vias_as_the_core():
+    from simarchive import capture, capture_cli
+
+    assert capture_cli.VIAS == capture.VIAS

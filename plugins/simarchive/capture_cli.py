@@ -8,16 +8,20 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .capture import VIAS, CaptureReport, Outcome, capture_sources, select_sources
 from .config import Config
 from .errors import SelectionError
-from .registry import load_sources
-from .verify import verify_archive
+
+if TYPE_CHECKING:
+    from .capture import CaptureReport, Outcome
 
 __all__ = ["add_capture_parsers", "cmd_capture", "cmd_verify"]
 
 OK, ERROR = 0, 1
+# The same as capture.VIAS, written out so that building the parser imports no capture code:
+# every sim-archive command builds it, and the capture modules take a third of a second to load.
+VIAS = ("auto", "live", "wayback")
 
 
 def _timestamp(value: str) -> str:
@@ -68,6 +72,11 @@ def print_report(report: CaptureReport) -> None:
 
 def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     """Capture the chosen sources into the archive; exit 0 only if none failed."""
+    from tqdm import tqdm
+
+    from .capture import capture_sources, select_sources
+    from .registry import load_sources
+
     config = _paths(args, config)
     registry, problems = load_sources(config.sources)
     for problem in problems:
@@ -80,8 +89,6 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     sources = select_sources(
         registry, args.ids, everything=args.all or (args.missing and not args.ids)
     )
-    from tqdm import tqdm
-
     with tqdm(
         total=len(sources), unit="source", file=sys.stderr, disable=not sys.stderr.isatty()
     ) as bar:
@@ -102,6 +109,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     """Re-read and re-hash every capture; exit 0 only if nothing is wrong."""
+    from .verify import verify_archive
+
     config = _paths(args, config)
     result = verify_archive(config.archive)
     if args.json:

@@ -232,3 +232,17 @@ def test_sigkill_at_random_instants_leaves_whole_captures_or_none(http_server, t
         assert result.ok, result.problems
         assert len(result.leftovers) <= round_
     assert len(store.list_captures(archive, "s")) == result.checked > 0
+
+
+def test_a_source_that_cannot_be_stored_fails_alone(http_server, settings):
+    settings.archive.mkdir()
+    (settings.archive / "blocked").write_text("not a folder")
+    sources = [
+        source("blocked", http_server.url("/article")),
+        source("ok", http_server.url("/article")),
+    ]
+    report = capture_sources(sources, settings.archive, settings, allow_private=True)
+    assert [o.state for o in report.outcomes] == ["failed", "captured"]
+    assert report.outcomes[0].reason == (
+        f"{settings.archive / 'blocked'}: cannot create a capture folder (File exists)"
+    )

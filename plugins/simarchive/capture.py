@@ -83,12 +83,19 @@ class CaptureRun:
     gate: HostGate
     allow_private: bool
     local: threading.local = field(default_factory=threading.local)
+    sessions: list[requests.Session] = field(default_factory=list)
 
     @property
     def session(self) -> requests.Session:
+        """This thread's Session (requests does not promise that one is safe across threads)."""
         if not hasattr(self.local, "session"):
             self.local.session = make_session(self.config)
+            self.sessions.append(self.local.session)  # list.append is atomic
         return self.local.session
+
+    def close(self) -> None:
+        for session in self.sessions:
+            session.close()
 
 
 def select_sources(
@@ -190,17 +197,27 @@ def _assemble(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, 
     return store.commit_capture(tmp, fetched.final.started)
 
 
+def _failed(source: Source, error: Exception) -> Outcome:
+    logger.info("simarchive: %s: capture failed: %s", source.id, error)  # the report says it
+    return Outcome(source.id, source.url, "failed", reason=str(error))
+
+
 def capture_source(
     source: Source, ctx: CaptureRun, via: str = "auto", timestamp: str | None = None
 ) -> Outcome:
     """Capture one source; any failure becomes a failed Outcome and leaves nothing behind."""
-    tmp = store.begin_capture(ctx.archive, source.id)
+    try:
+        tmp = store.begin_capture(ctx.archive, source.id)
+    except ArchiveError as e:
+        return _failed(source, e)
     try:
         folder = _assemble(source, ctx, via, timestamp, tmp)
     except (CaptureError, ArchiveError) as e:
         store.discard_capture(tmp)
-        logger.info("simarchive: %s: capture failed: %s", source.id, e)  # the report says it
-        return Outcome(source.id, source.url, "failed", reason=str(e))
+        return _failed(source, e)
+    except OSError as e:  # a full disk, say: this source fails, and the run goes on
+        store.discard_capture(tmp)
+        return _failed(source, CaptureError(source.url, f"unexpected I/O error ({e})"))
     except BaseException:
         store.discard_capture(tmp)
         raise
@@ -265,4 +282,5 @@ def capture_sources(
             results[outcome.source_id] = outcome
             if on_done:
                 on_done(outcome)
+    ctx.close()
     return CaptureReport([results[s.id] for s in sources if s.id in results])

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from .htmltext import html_text_and_metadata
 
@@ -44,7 +43,9 @@ def extract_pdf(body: bytes, charset: str) -> Extraction:
         reader = PdfReader(io.BytesIO(body))
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
         info = reader.metadata or {}
-    except (PyPdfError, ValueError, KeyError, TypeError) as e:
+    except Exception as e:  # noqa: BLE001 - pypdf raises all kinds on malformed files (PyPdfError,
+        # ValueError, KeyError, IndexError, AttributeError, RecursionError...); one hostile PDF
+        # must not stop a run, and the capture keeps the file with this warning.
         return Extraction(
             "pdf", warnings=[f"no text could be extracted: the PDF cannot be read ({e})"]
         )

@@ -118,6 +118,16 @@ def endless(h: Handler, parts: object) -> None:
     h.close_connection = True
 
 
+def chunked(h: Handler, parts: object) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain; charset=utf-8")
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+    for piece in (b"first piece, ", b"second piece\n"):
+        h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+    h.wfile.write(b"0\r\n\r\n")
+
+
 def short(h: Handler, parts: object) -> None:
     h.send_response(200)
     h.send_header("Content-Type", "text/plain")
@@ -191,6 +201,7 @@ ROUTES: dict[str, Callable] = {
     "/huge": lambda h, p: h.send(200, b"h" * 300_000, "text/plain"),
     "/endless": endless,
     "/short": short,
+    "/chunked": chunked,
     "/drip": drip,
     "/wayback/available": wayback_available,
     "/redirect/out": lambda h, p: h.send(302, b"moved", headers={"Location": h.server.redirect_to}),

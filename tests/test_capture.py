@@ -30,6 +30,7 @@ from simarchive.capture import capture_sources, select_sources
 from simarchive.errors import SelectionError
 from simarchive.politeness import HostGate
 from simarchive.verify import verify_archive
+from warcio.archiveiterator import ArchiveIterator
 
 TESTS = Path(__file__).parent
 
@@ -246,3 +247,16 @@ def test_a_source_that_cannot_be_stored_fails_alone(http_server, settings):
     assert report.outcomes[0].reason == (
         f"{settings.archive / 'blocked'}: cannot create a capture folder (File exists)"
     )
+
+
+def test_a_chunked_body_is_stored_whole_and_replays(http_server, settings):
+    outcome = run(http_server, settings, ["/chunked"]).outcomes[0]
+    records = assert_warc_ok(outcome.path / store.WARC)
+    assert records[-1][2] == b"first piece, second piece\n"
+    capture = store.load_capture(outcome.path)
+    assert capture.text_path.read_text() == "first piece, second piece\n"
+    with (outcome.path / store.WARC).open("rb") as stream:
+        response = [r for r in ArchiveIterator(stream) if r.rec_type == "response"][0]
+        headers = response.http_headers
+        assert headers.get_header("Transfer-Encoding") is None
+        assert headers.get_header("X-Archive-Orig-Transfer-Encoding") == "chunked"

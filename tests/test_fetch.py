@@ -242,3 +242,16 @@ def test_an_unknown_host_is_gone(monkeypatch, settings, tmp_path, allow_private)
         str(info.value)
         == f"{url}: host 'gone.example.invalid' not found (DNS lookup failed){tries}"
     )
+
+
+def test_a_body_trickling_in_past_the_time_limit_is_stopped(http_server, tmp_path):
+    config = make_config(tmp_path, http_server, max_seconds=0.4)
+    with pytest.raises(CaptureError) as info:
+        get(http_server, config, "/drip", tmp_path)
+    message = str(info.value)
+    prefix = (
+        f"{http_server.url('/drip')}: the response took longer than 0.4 s (SIMARCHIVE_MAX_SECONDS); "
+        "stopped reading after "
+    )
+    assert message.startswith(prefix) and message.endswith(" bytes")
+    assert 0 < int(message.removeprefix(prefix).removesuffix(" bytes")) < 100_000

@@ -47,6 +47,8 @@ class Config:
     connect_timeout: float = 10.0
     #: Seconds to wait for each read from a source's server (SIMARCHIVE_READ_TIMEOUT).
     read_timeout: float = 30.0
+    #: Longest one response may take to arrive in full, in seconds (SIMARCHIVE_MAX_SECONDS).
+    max_seconds: float = 300.0
     #: Largest response body captured, in bytes; a larger one fails (SIMARCHIVE_MAX_BYTES).
     max_bytes: int = 100 * 1024 * 1024
     #: Most requests in flight to one host at once while capturing (SIMARCHIVE_PER_HOST).
@@ -115,6 +117,7 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
     values = {
         "connect_timeout": _number(settings, cls, "connect_timeout", float, 0.001),
         "read_timeout": _number(settings, cls, "read_timeout", float, 0.001),
+        "max_seconds": _number(settings, cls, "max_seconds", float, 0.001),
         "max_bytes": _number(settings, cls, "max_bytes", int, 1),
         "per_host": _number(settings, cls, "per_host", int, 1),
         "delay": _number(settings, cls, "delay", float, 0),
@@ -123,7 +126,9 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
     }
     agent = settings.get(f"{PREFIX}USER_AGENT", cls.user_agent)
     if not isinstance(agent, str) or not re.search(r"https?://\S+", agent):
-        raise ConfigError(f"{PREFIX}USER_AGENT must be a string naming a contact URL (http(s)://...)")
+        raise ConfigError(
+            f"{PREFIX}USER_AGENT must be a string naming a contact URL (http(s)://...)"
+        )
     wayback = settings.get(f"{PREFIX}WAYBACK_URL", cls.wayback_url)
     if not isinstance(wayback, str) or not re.match(r"^https?://[^/\s]+", wayback):
         raise ConfigError(f"{PREFIX}WAYBACK_URL must be an http(s) URL such as https://archive.org")

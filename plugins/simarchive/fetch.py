@@ -13,19 +13,19 @@ import hashlib
 import ipaddress
 import logging
 import socket
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.cookies import extract_cookies_to_jar
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
-from urllib3.util.retry import Retry
 
 from .config import Config
 from .errors import CaptureError, SourceGoneError
+from .session import RETRY_STATUSES, make_session
 
 __all__ = ["Exchange", "Fetched", "Gate", "check_host", "fetch", "make_session"]
 
@@ -33,9 +33,6 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 10
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-#: A Retry-After longer than this is cut short, so one server cannot stall a run for hours.
-MAX_RETRY_AFTER = 120.0
 GONE_STATUSES = (404, 410)
 
 #: Holds a slot for one host while a request to it is in flight: ``with gate(host): ...``.
@@ -81,40 +78,6 @@ class Fetched:
             {"url": e.url, "status": e.status, "location": e.header("Location")}
             for e in self.exchanges[:-1]
         ]
-
-
-class _PoliteRetry(Retry):
-    """urllib3's Retry, with a ceiling on how long a Retry-After may make us wait."""
-
-    def get_retry_after(self, response):  # noqa: ANN001, ANN201 - urllib3's signature
-        seconds = super().get_retry_after(response)
-        return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
-
-
-def make_session(config: Config) -> requests.Session:
-    """A Session that identifies us and retries connection errors, 429 and 5xx with backoff."""
-    retry = _PoliteRetry(
-        total=config.retries,
-        connect=config.retries,
-        read=0,  # a read timeout is not retried: a slow server is not made slower
-        status=config.retries,
-        other=0,
-        redirect=False,  # redirects are followed by fetch(), which records each hop
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET"}),
-        backoff_factor=config.backoff,
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(10, config.per_host * 4))
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.trust_env = False  # no proxies or netrc from the environment between us and a source
-    session.headers.update(
-        {"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate", "Accept": "*/*"}
-    )
-    return session
 
 
 def check_host(url: str) -> None:
@@ -165,26 +128,42 @@ def _peer_ip(response: requests.Response) -> str | None:
     return None
 
 
-def _stream_body(response: requests.Response, exchange: Exchange, config: Config) -> None:
-    """Copy the body as received (not content-decoded) to exchange.body, within the size cap."""
+def _check_limits(url: str, count: int, deadline: float, config: Config) -> None:
+    """Stop a body that grows past the size cap or keeps trickling in past the time limit."""
+    if count > config.max_bytes:
+        raise CaptureError(
+            url,
+            f"the response body exceeds the size cap of {config.max_bytes} bytes "
+            "(SIMARCHIVE_MAX_BYTES); stopped reading",
+        )
+    if time.monotonic() > deadline:
+        raise CaptureError(
+            url,
+            f"the response took longer than {config.max_seconds:g} s (SIMARCHIVE_MAX_SECONDS); "
+            f"stopped reading after {count} bytes",
+        )
+
+
+def _stream_body(
+    response: requests.Response, exchange: Exchange, config: Config, deadline: float
+) -> None:
+    """Copy the body as received (not content-decoded) to exchange.body, within the limits."""
     url, cap = exchange.url, config.max_bytes
     announced = exchange.header("Content-Length")
     expected = int(announced) if announced and announced.strip().isdigit() else None
     if expected is not None and expected > cap:
         raise CaptureError(
             url,
-            f"the response body of {expected} bytes exceeds the size cap of {cap} bytes (SIMARCHIVE_MAX_BYTES)",
+            f"the response body of {expected} bytes exceeds the size cap of {cap} bytes "
+            "(SIMARCHIVE_MAX_BYTES)",
         )
     digest, count = hashlib.sha256(), 0
     with exchange.body.open("wb") as out:
         try:
-            while chunk := response.raw.read(CHUNK, decode_content=False):
+            # read1: whatever has arrived, so a trickle cannot hide from the time limit
+            while chunk := response.raw.read1(CHUNK, decode_content=False):
                 count += len(chunk)
-                if count > cap:
-                    raise CaptureError(
-                        url,
-                        f"the response body exceeds the size cap of {cap} bytes (SIMARCHIVE_MAX_BYTES); stopped reading",
-                    )
+                _check_limits(url, count, deadline, config)
                 digest.update(chunk)
                 out.write(chunk)
         except ReadTimeoutError:
@@ -197,13 +176,15 @@ def _stream_body(response: requests.Response, exchange: Exchange, config: Config
     if expected is not None and count < expected:
         raise CaptureError(
             url,
-            f"the body was cut short: {count} of the {expected} bytes announced by Content-Length arrived",
+            f"the body was cut short: {count} of the {expected} bytes announced by "
+            "Content-Length arrived",
         )
     exchange.length, exchange.sha256 = count, digest.hexdigest()
 
 
 def _exchange(session: requests.Session, url: str, config: Config, body: Path) -> Exchange:
     """One GET, recorded as sent and as received, its body streamed to the file body."""
+    deadline = time.monotonic() + config.max_seconds
     request = session.prepare_request(
         requests.Request("GET", url, headers={"Host": _host_header(url)})
     )  # Host is sent explicitly, so the request record shows every header that went out
@@ -232,7 +213,7 @@ def _exchange(session: requests.Session, url: str, config: Config, body: Path) -
             body=body,
             ip=_peer_ip(response),
         )
-        _stream_body(response, exchange, config)
+        _stream_body(response, exchange, config, deadline)
     return exchange
 
 

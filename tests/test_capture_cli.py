@@ -121,3 +121,20 @@ def test_the_parser_knows_the_same_vias_as_the_core():
     from simarchive import capture, capture_cli
 
     assert capture_cli.VIAS == capture.VIAS
+
+
+def test_verify_notes_leftovers_without_failing(conf, tmp_path, capsys):
+    main(["--settings", str(conf), "capture", "article", "--allow-private"])
+    leftover = tmp_path / "archive" / "article" / ".tmp-killed"
+    leftover.mkdir()
+    capsys.readouterr()
+    assert main(["--settings", str(conf), "verify"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"note: {leftover}: left by an interrupted capture; not part of the archive, safe to delete",
+        f"OK: 1 capture(s) verified in {tmp_path / 'archive'}.",
+    ]
+
+
+def test_ids_and_all_together_are_refused(conf, capsys):
+    assert main(["--settings", str(conf), "capture", "article", "--all"]) == 1
+    assert capsys.readouterr().err == "sim-archive: give source ids or --all, not both\n"

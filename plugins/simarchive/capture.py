@@ -132,8 +132,10 @@ def _from_wayback(
     """The snapshot closest to timestamp, else to the earliest day the source may be from."""
     published = source.published.earliest or source.published.latest if source.published else None
     wanted = timestamp or default_timestamp(published)
-    snapshot = find_snapshot(ctx.session, ctx.config, source.url, wanted)
-    return _fetch(ctx, snapshot.raw_url, tmp, (wayback_host(ctx.config),)), snapshot
+    host = wayback_host(ctx.config)
+    with ctx.gate(host):  # the availability API is a request to the Wayback host too
+        snapshot = find_snapshot(ctx.session, ctx.config, source.url, wanted)
+    return _fetch(ctx, snapshot.raw_url, tmp, (host,)), snapshot
 
 
 def _fetch_via(

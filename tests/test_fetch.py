@@ -255,3 +255,10 @@ def test_a_body_trickling_in_past_the_time_limit_is_stopped(http_server, tmp_pat
     )
     assert message.startswith(prefix) and message.endswith(" bytes")
     assert 0 < int(message.removeprefix(prefix).removesuffix(" bytes")) < 100_000
+
+
+def test_the_user_agent_names_the_site_by_default(tmp_path):
+    config = Config.from_settings({"SITEURL": "https://sim.example.org/"}, tmp_path)
+    assert config.user_agent == (
+        "sim-archive/0.1 (SIM Timeline and Evidence Archive; +https://sim.example.org/)"
+    )

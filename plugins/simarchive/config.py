@@ -40,6 +40,7 @@ class Config:
     #: Longest search query accepted, in characters (SIMARCHIVE_MAX_QUERY).
     max_query: int = 500
     #: The User-Agent of every capture request; must name a contact URL (SIMARCHIVE_USER_AGENT).
+    #: By default it names SITEURL, when that is set.
     user_agent: str = (
         "sim-archive/0.1 (SIM Timeline and Evidence Archive; +https://github.com/sim-archive)"
     )
@@ -124,7 +125,9 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
         "retries": _number(settings, cls, "retries", int, 0),
         "backoff": _number(settings, cls, "backoff", float, 0),
     }
-    agent = settings.get(f"{PREFIX}USER_AGENT", cls.user_agent)
+    siteurl = str(settings.get("SITEURL", "")).rstrip("/")
+    default_agent = f"sim-archive/0.1 (SIM Timeline and Evidence Archive; +{siteurl}/)"
+    agent = settings.get(f"{PREFIX}USER_AGENT", default_agent if siteurl else cls.user_agent)
     if not isinstance(agent, str) or not re.search(r"https?://\S+", agent):
         raise ConfigError(
             f"{PREFIX}USER_AGENT must be a string naming a contact URL (http(s)://...)"

@@ -28,9 +28,25 @@ SECURITY_HEADERS = {
 }
 
 
+#: Evidence and citation files are saved, never shown: a captured PDF or WARC is hostile input.
+DOWNLOADS = {
+    ".warc.gz": "application/warc",
+    ".pdf": "application/pdf",
+    ".bib": "application/x-bibtex; charset=utf-8",
+    ".ris": "application/x-research-info-systems; charset=utf-8",
+    "cite.json": "application/vnd.citationstyles.csl+json",
+}
+
+
 def _add_static_headers(headers, path, url) -> None:
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
+    name = url.rsplit("/", 1)[-1]
+    for suffix, media in DOWNLOADS.items():
+        if name.endswith(suffix):
+            headers["Content-Type"] = media
+            headers["Content-Disposition"] = f'attachment; filename="{name}"'
+            break
 
 
 class SearchApp:

@@ -221,18 +221,30 @@ def test_sigkill_mid_download_leaves_no_visible_capture(http_server, tmp_path):
     assert result.ok and result.checked == 0 and len(result.leftovers) == 1
 
 
+def _wait_for(condition, process: subprocess.Popen) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.01)
+
+
 def test_sigkill_at_random_instants_leaves_whole_captures_or_none(http_server, tmp_path):
     archive = tmp_path / "archive"
     rng = random.Random(3)
     for round_ in range(1, 5):
         process = _capture_in_subprocess(tmp_path, http_server.url("/gzip"), 1000)
-        time.sleep(rng.uniform(0.6, 1.2))
+        hits = http_server.hits["/gzip"]
+        if round_ == 1:  # let whole captures appear, then kill at any point of a later one
+            _wait_for(lambda: len(store.capture_dirs(archive, "s")) >= 2, process)
+        else:
+            _wait_for(lambda hits=hits: http_server.hits["/gzip"] > hits, process)
+        time.sleep(rng.uniform(0, 0.2))
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         result = verify_archive(archive)  # every visible capture: WARC, digests, SHA-256, json
         assert result.ok, result.problems
         assert len(result.leftovers) <= round_
-    assert len(store.list_captures(archive, "s")) == result.checked > 0
+    assert len(store.list_captures(archive, "s")) == result.checked >= 2
 
 
 def test_a_source_that_cannot_be_stored_fails_alone(http_server, settings):

@@ -262,3 +262,22 @@ def test_the_user_agent_names_the_site_by_default(tmp_path):
     assert config.user_agent == (
         "sim-archive/0.1 (SIM Timeline and Evidence Archive; +https://sim.example.org/)"
     )
+
+
+def test_an_international_host_name_is_sent_in_ascii(monkeypatch, http_server, settings, tmp_path):
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - the DNS edge
+        return real("127.0.0.1" if host == "xn--bcher-kva.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    port = http_server.server_address[1]
+    fetched = fetch(
+        make_session(settings),
+        f"http://bücher.example:{port}/article",
+        settings,
+        tmp_path,
+        allow_private=True,
+    )
+    assert dict(fetched.final.request_headers)["Host"] == f"xn--bcher-kva.example:{port}"
+    assert fetched.final.url == f"http://xn--bcher-kva.example:{port}/article"

@@ -185,9 +185,13 @@ def _stream_body(
 def _exchange(session: requests.Session, url: str, config: Config, body: Path) -> Exchange:
     """One GET, recorded as sent and as received, its body streamed to the file body."""
     deadline = time.monotonic() + config.max_seconds
-    request = session.prepare_request(
-        requests.Request("GET", url, headers={"Host": _host_header(url)})
-    )  # Host is sent explicitly, so the request record shows every header that went out
+    try:
+        request = session.prepare_request(requests.Request("GET", url))
+    except requests.exceptions.RequestException as e:  # e.g. a host name IDNA cannot encode
+        raise CaptureError(url, f"not a URL that can be requested ({e})") from None
+    # Host is sent explicitly, so the request record shows every header that went out; it is
+    # taken from the prepared URL, where an international host name is already in ASCII.
+    request.headers["Host"] = _host_header(request.url)
     try:
         # The adapter, not session.send(): send() reads the body of a redirect to discard it,
         # and we keep every hop's body as evidence.
@@ -203,7 +207,7 @@ def _exchange(session: requests.Session, url: str, config: Config, body: Path) -
             for k, v in response.raw.headers.items()
         ]  # the body is stored de-chunked, so the chunked framing header is kept under a new name
         exchange = Exchange(
-            url=url,
+            url=request.url or url,  # as requested: an international host name in ASCII
             request_line=f"GET {response.request.path_url} HTTP/1.1",
             request_headers=list(response.request.headers.items()),
             status=response.status_code,

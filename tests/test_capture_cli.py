@@ -138,3 +138,9 @@ def test_verify_notes_leftovers_without_failing(conf, tmp_path, capsys):
 def test_ids_and_all_together_are_refused(conf, capsys):
     assert main(["--settings", str(conf), "capture", "article", "--all"]) == 1
     assert capsys.readouterr().err == "sim-archive: give source ids or --all, not both\n"
+
+
+def test_capture_warns_when_no_contact_url_is_configured(conf, capsys):
+    main(["--settings", str(conf), "capture", "article", "--allow-private"])
+    err = capsys.readouterr().err
+    assert ("note: the User-Agent names no contact URL" in err) == ("SIMARCHIVE_USER_AGENT" not in conf.read_text())

@@ -281,3 +281,7 @@ def test_an_international_host_name_is_sent_in_ascii(monkeypatch, http_server, s
     )
     assert dict(fetched.final.request_headers)["Host"] == f"xn--bcher-kva.example:{port}"
     assert fetched.final.url == f"http://xn--bcher-kva.example:{port}/article"
+
+
+def test_without_siteurl_the_user_agent_invents_no_contact(tmp_path):
+    assert Config.from_settings({}, tmp_path).user_agent == "sim-archive/0.1 (SIM Timeline and Evidence Archive)"

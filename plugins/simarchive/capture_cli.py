@@ -89,6 +89,9 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     sources = select_sources(
         registry, args.ids, everything=args.all or (args.missing and not args.ids)
     )
+    if not re.search(r"https?://", config.user_agent):
+        print("note: the User-Agent names no contact URL; set SITEURL or SIMARCHIVE_USER_AGENT in "
+              "pelicanconf.py so that the owners of the sites captured can reach you", file=sys.stderr)
     with tqdm(
         total=len(sources), unit="source", file=sys.stderr, disable=not sys.stderr.isatty()
     ) as bar:

@@ -42,7 +42,8 @@ class Config:
     #: The User-Agent of every capture request; must name a contact URL (SIMARCHIVE_USER_AGENT).
     #: By default it names SITEURL, when that is set.
     user_agent: str = (
-        "sim-archive/0.1 (SIM Timeline and Evidence Archive; +https://github.com/sim-archive)"
+        # No contact URL of our own invention: `capture` warns until SITEURL or this is set.
+        "sim-archive/0.1 (SIM Timeline and Evidence Archive)"
     )
     #: Seconds to wait for a connection to a source's server (SIMARCHIVE_CONNECT_TIMEOUT).
     connect_timeout: float = 10.0
@@ -128,7 +129,8 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
     siteurl = str(settings.get("SITEURL", "")).rstrip("/")
     default_agent = f"sim-archive/0.1 (SIM Timeline and Evidence Archive; +{siteurl}/)"
     agent = settings.get(f"{PREFIX}USER_AGENT", default_agent if siteurl else cls.user_agent)
-    if not isinstance(agent, str) or not re.search(r"https?://\S+", agent):
+    given = f"{PREFIX}USER_AGENT" in settings
+    if not isinstance(agent, str) or (given and not re.search(r"https?://\S+", agent)):
         raise ConfigError(
             f"{PREFIX}USER_AGENT must be a string naming a contact URL (http(s)://...)"
         )

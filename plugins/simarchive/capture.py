@@ -6,6 +6,7 @@ for outcome in report.outcomes: outcome.source_id, outcome.state, outcome.reason
 
 from __future__ import annotations
 
+import errno
 import itertools
 import logging
 import threading
@@ -219,7 +220,11 @@ def capture_source(
         return _failed(source, e)
     except OSError as e:  # a full disk, say: this source fails, and the run goes on
         store.discard_capture(tmp)
-        return _failed(source, CaptureError(source.url, f"unexpected I/O error ({e})"))
+        if e.errno == errno.ENOSPC:
+            message = f"the disk holding {ctx.archive} is full; nothing was kept. Free some space and capture again"
+        else:
+            message = f"unexpected I/O error ({e})"
+        return _failed(source, CaptureError(source.url, message))
     except BaseException:
         store.discard_capture(tmp)
         raise

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help html serve test check capture clean
+.PHONY: help html serve test check capture clean bench
 
 help:
 	@echo "make serve   build the site and the search index, then serve both on http://127.0.0.1:$(PORT)/"
@@ -13,6 +13,7 @@ help:
 	@echo "make html    build the site into output/ and the index into var/"
 	@echo "make check   validate content/ without building"
 	@echo "make clean   remove output/, var/ and .venv/"
+	@echo "make bench   run bench/search.py (about 20 minutes; not part of make test)"
 
 # Reinstalled whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -33,6 +34,9 @@ check: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/sim-archive check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf output var $(VENV)

@@ -35,10 +35,12 @@ def test_only_the_glue_imports_pelican():
         assert uses_pelican == (path.name == "pelican_site.py"), path.name
 
 
-def test_only_search_imports_whoosh():
+def test_only_search_modules_import_whoosh():
+    """Whoosh stays behind the search* modules, so another engine could replace it."""
     for path in PACKAGE.glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert ("from whoosh" in text or "import whoosh" in text) == (path.name == "search.py"), path.name
+        uses_whoosh = "from whoosh" in text or "import whoosh" in text
+        assert not uses_whoosh or path.name.startswith("search"), path.name
 
 
 def test_every_committed_capture_has_a_readable_capture_json():

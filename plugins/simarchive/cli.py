@@ -49,19 +49,38 @@ def _terminal(snippet: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace, config: Config) -> int:
-    """Search the index built with the site and print the hits."""
-    from .search import run_query
+    """Search the index and print the hits, readably or as the API's JSON."""
+    from .search import SearchRequest, run_query
+    from .search_api import results_json
 
-    results = run_query(config.index, args.query, limit=args.limit, max_length=config.max_query)
+    request = SearchRequest(q=args.query, per_page=args.limit, page=args.page, sort=args.sort,
+                            all_captures=args.all_captures)
+    results = run_query(config, request)
     if args.json:
-        print(json.dumps({"query": results.query, "total": results.total,
-                          "hits": [h.__dict__ for h in results.hits]}, ensure_ascii=False, indent=1))
+        print(json.dumps(results_json(results), ensure_ascii=False, indent=1))
         return ExitStatus.OK
-    print(f"{results.total} result(s) for {args.query!r}")
-    for number, hit in enumerate(results.hits, start=1):
-        kind = "event" if hit.kind == "event" else "source"
-        meta = ", ".join(filter(None, [kind, hit.publisher, hit.date]))
-        print(f"\n{number}. {hit.title} ({meta})\n   {hit.url}\n   {_terminal(hit.snippet)}")
+    print(f"{results.total} result(s) for {args.query!r} ({results.seconds * 1000:.0f} ms)")
+    if results.suggestion:
+        print(f"Did you mean: {results.suggestion}")
+    for number, hit in enumerate(results.hits, start=(args.page - 1) * args.limit + 1):
+        kind = {"event": "event", "source": "source", "capture": "older capture"}[hit.kind]
+        captured = f"captured {hit.captured}" if hit.captured else ""
+        meta = ", ".join(filter(None, [kind, hit.source_kind, hit.publisher, hit.date, captured]))
+        print(f"\n{number}. {_terminal(hit.title_html)} ({meta})\n   {hit.url}")
+        for passage in hit.passages[:2]:
+            print(f"   {_terminal(passage.html)}")
+    if results.pages > args.page:
+        print(f"\nPage {args.page} of {results.pages}; --page {args.page + 1} shows more.")
+    return ExitStatus.OK
+
+
+def cmd_index(args: argparse.Namespace, config: Config) -> int:
+    """Build or update the search index without building the site."""
+    from .search import index_site
+
+    report = index_site(config, rebuild=args.rebuild)
+    print(f"Indexed into {config.index}: {report.added} added, {report.updated} updated, "
+          f"{report.deleted} deleted, {report.unchanged} unchanged ({report.seconds:.1f} s).")
     return ExitStatus.OK
 
 
@@ -76,6 +95,19 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
     waitress.serve(create_app(config), host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
     return ExitStatus.OK
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def _per_page(value: str) -> int:
+    number = _positive(value)
+    if number > 50:
+        raise argparse.ArgumentTypeError(f"{value} is more than 50")
+    return number
 
 
 def cmd_cite(args: argparse.Namespace, config: Config) -> int:
@@ -109,9 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also fail on sources never captured and quotes not yet verified (before publishing)")
     p.set_defaults(func=cmd_check)
 
+    p = sub.add_parser("index", help="build or update the search index (no site build)")
+    p.add_argument("--rebuild", action="store_true", help="re-index every document, not only changes")
+    p.set_defaults(func=cmd_index)
+
     p = sub.add_parser("search", help="search the archive from the terminal")
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=_per_page, default=10, help="hits per page (1 to 50)")
+    p.add_argument("--page", type=_positive, default=1)
+    p.add_argument("--sort", choices=("relevance", "date", "newest"), default="relevance")
+    p.add_argument("--all-captures", action="store_true", help="search older captures too")
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.set_defaults(func=cmd_search)
 

@@ -12,18 +12,17 @@ from pelican.contents import Article
 from pelican.generators import Generator
 
 from .archive_index import capture_day, list_captures
+from .axis import build_axis
 from .catalogue import SORTS, catalogue_pages, page_path
 from .citations import References
-from .publish import capture_files, publish_capture
 from .cite import CiteBook, write_downloads
 from .config import Config
 from .dates import parse_when
 from .errors import ConfigError
 from .events import split_list
+from .publish import capture_files, publish_capture
 from .registry import KINDS
-from .search import build_index
-from .search_docs import site_documents
-from .axis import build_axis
+from .search import index_site as update_search_index
 from .timeline import archive_status, facets, timeline_data
 from .timelinejs import timelinejs_data
 from .validate import Site, load_site
@@ -202,8 +201,9 @@ def get_generators(pelican):
 def index_site(pelican) -> None:
     """Build the search index after the site, outside output/."""
     config = _config(pelican.settings)
-    count = build_index(config.index, site_documents(load_site(config), config))
-    logger.info("simarchive: indexed %d documents into %s", count, config.index)
+    report = update_search_index(config)
+    logger.info("simarchive: search index %s: %d added, %d updated, %d deleted, %d unchanged",
+                config.index, report.added, report.updated, report.deleted, report.unchanged)
 
 
 def register() -> None:

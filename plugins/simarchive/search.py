@@ -1,145 +1,247 @@
-"""Full-text search: the Whoosh schema, building the index, and answering queries.
+"""Full-text search: the one entry point the site, the server and the CLI use.
 
-The only module that imports Whoosh, so another engine could replace it.
+Whoosh is imported only by the modules named search*: search_index (schema, incremental
+build), search_query (parsing and refusals), search_highlight (passages) and this one, so
+another engine could replace them without touching the rest of the code.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import shutil
+import threading
 import time
-import unicodedata
-import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import highlight, index
-from whoosh.analysis import CharsetFilter, StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.qparser.plugins import FuzzyTermPlugin
-from whoosh.support.charset import accent_map
+from whoosh import index, sorting
+from whoosh import collectors
+from whoosh.collectors import FilterCollector
+from whoosh import query as wq
 
+from .archive_index import capture_day
+from .config import Config
 from .errors import QueryError, SearchError
+from .search_facets import DocsCollector, FacetValues
+from .search_highlight import Passage, mark, matches, passages
+from .search_index import CURRENT, IndexReport, update_index
+from .search_query import make_parser, parse, prepare, suggest
 
-__all__ = ["Doc", "Hit", "Results", "build_index", "run_query"]
+logger = logging.getLogger(__name__)
 
-CURRENT = "current"
-_analyzer = StemmingAnalyzer() | CharsetFilter(accent_map)
-SCHEMA = Schema(
-    id=ID(stored=True, unique=True),
-    kind=ID(stored=True),
-    title=TEXT(stored=True, analyzer=_analyzer, field_boost=2.0),
-    body=TEXT(stored=True, analyzer=_analyzer),
-    publisher=TEXT(stored=True, analyzer=_analyzer),
-    source_kind=ID(stored=True),
-    year=NUMERIC(stored=True),
-    date=STORED(),
-    url=STORED(),
-)
+__all__ = ["FACETS", "Hit", "Results", "SearchRequest", "Searcher", "index_site", "run_query"]
+
+# Facet name -> (index field, how to filter on one value).
+FACETS = {
+    "type": ("type", lambda v: wq.Term("type", v)),
+    "source_kind": ("source_kind", lambda v: wq.Term("source_kind", v)),
+    "publisher": ("publisher_facet", lambda v: wq.Term("publisher_facet", v)),
+    "year": ("year", lambda v: wq.NumericRange("year", int(v), int(v))),
+}
+SORTS = {"relevance": None, "date": ("day", False), "newest": ("day", True)}
+TEXT_FIELDS = {"title", "body", "actors", "publisher", "meta"}
 
 
 @dataclass(frozen=True)
-class Doc:
-    """One searchable document: an event, or the latest capture of a source."""
+class SearchRequest:
+    """What a search asks for; filters narrow by facet values, e.g. (("year", "2012"),)."""
 
-    id: str
-    kind: str
-    title: str
-    body: str
-    url: str
-    date: str = ""
-    year: int | None = None
-    publisher: str = ""
-    source_kind: str = ""
+    q: str
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    filters: tuple[tuple[str, str], ...] = ()
+    all_captures: bool = False
 
 
 @dataclass(frozen=True)
 class Hit:
+    id: str
+    kind: str  # event, source, or capture (an older capture of a source)
     title: str
+    title_html: str  # escaped, with <mark>
     url: str
-    kind: str
-    date: str
+    source_kind: str
     publisher: str
-    snippet: str  # HTML: escaped text with <mark> around the matched terms
+    date: str  # as people write it
+    year: int | None
+    captured: str  # the capture day, e.g. "26 Nov 2026"
+    captured_at: str  # ISO time of the capture
+    passages: list[Passage]
 
 
 @dataclass
 class Results:
-    query: str
+    request: SearchRequest
     total: int
     hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    pages: int = 0
+    suggestion: str | None = None
     seconds: float = 0.0
 
 
-def build_index(index_dir: Path, docs: Iterable[Doc]) -> int:
-    """Write a fresh index next to the live one, then switch to it atomically.
+class Searcher:
+    """One Whoosh searcher shared by every thread, reopened only when `current` changes.
 
-    A reader holding the old generation keeps answering from it; the next open sees the new.
+    A searcher per thread cost about 1 GB each at 10,000 sources, so there is one. Whoosh
+    calls run under a lock: the GIL serialises this pure-Python work anyway, and the lock keeps
+    the shared reader's caches safe; reading text.txt and marking passages run outside it.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    generation = index_dir / f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    generation.mkdir()
-    ix = index.create_in(str(generation), SCHEMA)
-    count = 0
-    with ix.writer() as writer:
-        for doc in docs:
-            writer.add_document(
-                id=doc.id, kind=doc.kind, title=doc.title, body=doc.body, publisher=doc.publisher,
-                source_kind=doc.source_kind, year=doc.year, date=doc.date, url=doc.url,
-            )
-            count += 1
-    link = index_dir / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
-    link.symlink_to(generation.name)
-    old = os.readlink(index_dir / CURRENT) if (index_dir / CURRENT).is_symlink() else None
-    os.replace(link, index_dir / CURRENT)
-    for stale in index_dir.glob("gen-*"):
-        if stale.name not in (generation.name, old):
-            shutil.rmtree(stale, ignore_errors=True)
-    return count
+
+    def __init__(self, index_dir: Path, archive: Path, max_length: int = 500):
+        self.index_dir = index_dir
+        self.archive = archive
+        self.max_length = max_length
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._searcher = None
+        self._facets: FacetValues | None = None
+        self._parser = make_parser()
+
+    def _current(self):
+        """The searcher and facet values of the live generation, reopened if it changed."""
+        try:
+            generation = os.readlink(self.index_dir / CURRENT)
+        except OSError:
+            raise SearchError(f"{self.index_dir}: no search index; build it with `sim-archive index`"
+                              " (or make html)") from None
+        if generation != self._generation:
+            try:
+                fresh = index.open_dir(str(self.index_dir / generation)).searcher()
+            except (OSError, index.EmptyIndexError) as e:
+                raise SearchError(f"{self.index_dir / generation}: cannot open the index ({e})") from e
+            self._facets = FacetValues(fresh.reader(), {name: f for name, (f, _m) in FACETS.items()})
+            old, self._searcher, self._generation = self._searcher, fresh, generation
+            if old is not None:
+                old.close()  # no other thread can be using it: every use holds the lock
+            logger.info("simarchive: search index generation %s opened", generation)
+        return self._searcher, self._facets
+
+    def close(self) -> None:
+        """Release the index files (the server keeps its searcher for its whole life)."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._generation = None, None
+
+    def search(self, request: SearchRequest) -> Results:
+        """Run one search: hits for the page asked, facet counts, and passages."""
+        started = time.perf_counter()
+        text = prepare(request.q, self.max_length)
+        query = parse(self._parser, text)
+        filters = _filter(request)
+        with self._lock:
+            searcher, facet_values = self._current()
+            mask = None if request.all_captures else wq.Term("type", "capture")
+            results, docs = _collect(searcher, query, request, filters, mask)
+            start = (max(1, request.page) - 1) * request.per_page
+            stored = [hit.fields() for hit in list(results)[start:start + request.per_page]]
+            total = len(docs)
+            facets = facet_values.counts(docs)
+            terms = _terms(query, searcher)
+            suggestion = suggest(searcher, text) if total < 5 else None
+        hits = [self._hit(fields, terms) for fields in stored]
+        return Results(request, total, hits, facets, pages=(total + request.per_page - 1) // request.per_page,
+                       suggestion=suggestion, seconds=time.perf_counter() - started)
+
+    def _hit(self, fields: dict, terms: frozenset[str]) -> Hit:
+        text = fields.get("plain") or ""
+        if fields.get("text_path"):
+            try:
+                text = (self.archive / fields["text_path"]).read_text(encoding="utf-8", errors="replace")
+            except OSError as e:
+                logger.warning("simarchive: %s: cannot read for highlighting (%s)", fields["text_path"], e)
+        title = fields["title"]
+        return Hit(
+            id=fields["id"], kind=fields["type"], title=title,
+            title_html=mark(title, matches(title, terms)), url=fields["url"],
+            source_kind=fields.get("source_kind", ""), publisher=fields.get("publisher", ""),
+            date=fields.get("date", ""), year=fields.get("year"),
+            captured=capture_day(fields["captured"]) if fields.get("captured") else "",
+            captured_at=fields.get("captured", ""), passages=passages(text, terms, fields.get("text_url") or fields["url"]),
+        )
 
 
-def open_index(index_dir: Path) -> index.Index:
-    current = index_dir / CURRENT
+def _filter(request: SearchRequest) -> wq.Query | None:
+    parts = []
+    for name, value in request.filters:
+        if name not in FACETS:
+            raise QueryError(f'"{name}" is not a facet; use one of {", ".join(FACETS)}.')
+        if name == "year" and not value.isdigit():
+            raise QueryError(f'year={value!r} is not a year; use four digits, e.g. year=2016.')
+        parts.append(FACETS[name][1](value))
+    return wq.And(parts) if parts else None
+
+
+def _collect(searcher, query: wq.Query, request: SearchRequest, filters, mask):
+    """The top hits up to the page asked, and the numbers of every allowed match, in one pass.
+
+    (Tried and measured slower at 1,000 sources: Whoosh's block-skipping top-N collector for
+    the hits plus posting-list sets for the total and the facets, p50 18 ms against 13 ms.)
+    """
+    docs = DocsCollector(_top(max(1, request.page) * request.per_page, request.sort))
+    # The filter wraps outermost, as in Searcher.collector(), so only allowed docs count.
+    collector = FilterCollector(docs, filters, mask)
+    searcher.search_with_collector(query, collector)
+    return collector.results(), docs.docs
+
+
+def _top(limit: int, sort: str) -> collectors.Collector:
+    """The collector of the best `limit` hits. Its shortcuts are off (block-quality skipping,
+    replacing a matcher by a narrower one once a score threshold is known): they skip matches
+    that cannot reach the top, and the total and the facets must count every match."""
+    sortedby = _sorting(sort)
+    if sortedby is not None:
+        return collectors.SortingCollector(sortedby, limit=limit)
+    return collectors.TopCollector(limit, usequality=False, replace=0)
+
+
+def _sorting(sort: str):
+    if sort not in SORTS:
+        raise QueryError(f'"{sort}" is not a way to sort; use one of {", ".join(SORTS)}.')
+    if SORTS[sort] is None:
+        return None
+    name, reverse = SORTS[sort]
+    return sorting.FieldFacet(name, reverse=reverse)
+
+
+def _terms(query: wq.Query, searcher) -> frozenset[str]:
+    """The indexed terms the query matched, fuzzy and wildcard words expanded (at most 200).
+
+    Expanded per segment: a segment reader finds fuzzy terms with its automaton in
+    milliseconds, where the merged reader compares every term (0.9 s at 1,000 sources).
+    Not Query.existing_terms either: in Whoosh 2.7.5 its loop variable shadows its
+    `fieldname` argument, so it skips every leaf after the first one's field.
+    """
+    found: set[str] = set()
+    readers = [sub.reader() for sub, _offset in searcher.leaf_searchers()]
+    for leaf in query.leaves():
+        if leaf.field() not in TEXT_FIELDS:
+            continue
+        for reader in readers:
+            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+                btext = text if isinstance(text, bytes) else text.encode("utf-8")
+                if (fieldname, btext) in reader:
+                    found.add(btext.decode("utf-8"))
+                if len(found) >= 200:
+                    return frozenset(found)
+    return frozenset(found)
+
+
+def index_site(config: Config, *, rebuild: bool = False) -> IndexReport:
+    """The core of `sim-archive index` and of the build's `finalized` step."""
+    from .search_docs import site_documents
+    from .validate import load_site
+
+    site = load_site(config)
+    return update_index(config.index, site_documents(site, config), config.archive, rebuild=rebuild)
+
+
+def run_query(config: Config, request: SearchRequest) -> Results:
+    """One search without a server (the CLI): opens the index, answers, closes."""
+    searcher = Searcher(config.index, config.archive, config.max_query)
     try:
-        return index.open_dir(str(current.resolve()))
-    except (OSError, index.EmptyIndexError) as e:
-        raise SearchError(
-            f"{index_dir}: no search index; build the site first (make html)"
-        ) from e
-
-
-def _clean(q: str, max_length: int) -> str:
-    if len(q) > max_length:
-        raise QueryError(f"The query is {len(q)} characters long; the limit is {max_length}.")
-    cleaned = "".join(" " if unicodedata.category(c).startswith("C") else c for c in q).strip()
-    if not cleaned:
-        raise QueryError("Type one or more words to search for.")
-    return cleaned
-
-
-def run_query(index_dir: Path, q: str, limit: int = 20, max_length: int = 500) -> Results:
-    """Search events and archived sources; all words must match (AND).
-
-    >>> run_query(Path("var/search-index"), '"Isle of Wight"').total
-    """
-    started = time.perf_counter()
-    text = _clean(q, max_length)
-    ix = open_index(index_dir)
-    parser = MultifieldParser(["title", "body", "publisher"], ix.schema, group=AndGroup)
-    parser.add_plugin(FuzzyTermPlugin())
-    query = parser.parse(text)
-    with ix.searcher() as searcher:
-        found = searcher.search(query, limit=limit, terms=True)
-        found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        found.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        hits = [
-            Hit(
-                title=r["title"], url=r["url"], kind=r["kind"], date=r.get("date", ""),
-                publisher=r.get("publisher", ""),
-                snippet=r.highlights("body", top=2) or highlight.htmlescape(r["body"][:240]),
-            )
-            for r in found
-        ]
-        return Results(query=q, total=len(found), hits=hits, seconds=time.perf_counter() - started)
+        return searcher.search(request)
+    finally:
+        searcher.close()

@@ -1,53 +1,149 @@
-"""What goes into the search index: every event, and the latest capture of every source."""
+"""What goes into the search index: every event, and every capture of every source.
+
+The latest capture of a source is the document `source:<id>`; older captures are
+`capture:<id>/<timestamp>`, found only when a search asks for all captures.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 import markdown
 from bs4 import BeautifulSoup
 
-from .archive_index import list_captures
+from .archive_index import CaptureInfo, list_captures
 from .config import Config
+from .dates import EventDate
 from .events import CITATION, Event
-from .search import Doc
+from .registry import Source
 from .validate import Site
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["site_documents"]
+__all__ = ["Doc", "event_text", "site_documents"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One searchable document, as plain values. `text_path` is read only when (re)indexed."""
+
+    id: str
+    type: str  # event | source | capture
+    title: str
+    url: str
+    text: str = ""  # plain text of its own (an event's body, a source's note)
+    text_path: str | None = None  # a capture's text.txt, relative to the archive
+    text_key: str = ""  # what identifies text_path's bytes: captures are never changed
+    text_url: str = ""  # the page showing that text (a capture's page), for passage links
+    publisher: str = ""
+    source_kind: str = ""
+    phase: str = ""
+    actors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    cited_by: tuple[str, ...] = ()  # titles of the events citing a source
+    date: str = ""  # as people write it
+    day: int | None = None  # earliest possible day, YYYYMMDD
+    captured: str = ""  # the capture's ISO time
+    spell: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The content hash: every field; a capture's text stands for itself by its key.
+
+        A capture is immutable (append-only archive, SHA-256 in capture.json), so its
+        timestamp and payload hash identify its text without reading 30 KB per source.
+        """
+        values = [getattr(self, f.name) for f in _HASHED]
+        return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+    def index_fields(self, body: str) -> dict:
+        """The values Whoosh indexes and stores for this document."""
+        kinds = [self.type] if self.type == "event" else ["source", self.source_kind]
+        return {
+            "id": self.id, "hash": self.fingerprint, "type": self.type, "kinds": " ".join(kinds),
+            "title": self.title, "body": body, "actors": "; ".join(self.actors),
+            "publisher": self.publisher, "publisher_facet": self.publisher,
+            "source_kind": self.source_kind, "phase": self.phase,
+            "source": ",".join(self.sources), "event": ",".join(self.events),
+            "meta": " ; ".join([*self.actors, self.publisher, *self.cited_by]),
+            "spell": " ".join(self.spell),
+            "year": self.day // 10000 if self.day else None, "day": self.day,
+            "date": self.date, "captured": self.captured, "url": self.url,
+            "text_path": self.text_path, "text_url": self.text_url or self.url,
+            "plain": self.text if self.type == "event" else "",
+        }
+
+
+_HASHED = [f for f in fields(Doc) if f.name != "text_path"]
 
 
 def event_text(event: Event) -> str:
-    """The event's body as plain text, citation keys removed but quoted phrases kept."""
-    body = CITATION.sub(lambda m: f"“{m.group(2)}”" if m.group(2) else "", event.body)
-    html = markdown.markdown(body)
+    """The event's summary and body as plain text, as the page shows them (citation keys
+    become numbered references there); the quoted phrases, shown in the references, follow."""
+    html = markdown.markdown(CITATION.sub("", event.body))
     text = BeautifulSoup(html, "lxml").get_text(" ", strip=True)
-    return " ".join([event.summary, text, "; ".join(event.actors), event.phase])
+    quotes = [f"“{m.group(2)}”" for m in CITATION.finditer(event.body) if m.group(2)]
+    return " ".join(filter(None, [event.summary, text, *dict.fromkeys(quotes)]))
+
+
+def _day(when: EventDate | None) -> int | None:
+    if when is None or when.sort_key is None:
+        return None
+    d = when.sort_key
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _spell(*texts: str) -> tuple[str, ...]:
+    """Unstemmed words for "did you mean": names and titles, where misspellings hurt most."""
+    return tuple(sorted({w.lower() for t in texts for w in _WORD.findall(t) if len(w) > 2}))
+
+
+def _event_doc(event: Event, siteurl: str) -> Doc:
+    text = event_text(event)
+    return Doc(
+        id=f"event:{event.slug}", type="event", title=event.title, text=text,
+        url=f"{siteurl}/events/{event.slug}/", phase=event.phase, actors=tuple(event.actors),
+        sources=tuple(event.sources), events=(event.slug,), date=event.when.display,
+        day=_day(event.when), spell=_spell(event.title, " ".join(event.actors), text),
+    )
+
+
+def _source_doc(source: Source, capture: CaptureInfo | None, citing: list[Event], siteurl: str,
+                latest: bool) -> Doc:
+    doc_id = f"source:{source.id}" if latest else f"capture:{source.id}/{capture.timestamp}"
+    text_path = f"{source.id}/{capture.timestamp}/text.txt" if capture else None
+    return Doc(
+        id=doc_id, type="source" if latest else "capture", title=source.title,
+        url=f"{siteurl}/sources/{source.id}/", text=source.note or "", text_path=text_path,
+        text_key=f"{capture.timestamp} {capture.sha256}" if capture else "",
+        text_url=f"{siteurl}/sources/{source.id}/captures/{capture.timestamp}/" if capture else "",
+        publisher=source.publisher, source_kind=source.kind, sources=(source.id,),
+        events=tuple(e.slug for e in citing), cited_by=tuple(e.title for e in citing),
+        date=source.published.display if source.published else "", day=_day(source.published),
+        captured=capture.captured_at if capture else "",
+        spell=_spell(source.title, source.publisher, source.author or ""),
+    )
 
 
 def site_documents(site: Site, config: Config) -> Iterator[Doc]:
-    """Yield a Doc per event and per source (with the text of its latest capture, if any)."""
+    """Yield a Doc per event, per source (its latest capture) and per older capture."""
+    citing_by_source: dict[str, list[Event]] = {}
     for event in site.events:
-        yield Doc(
-            id=f"event:{event.slug}", kind="event", title=event.title, body=event_text(event),
-            url=f"{config.siteurl}/events/{event.slug}/", date=event.when.display,
-            year=event.when.sort_key.year,
-        )
+        yield _event_doc(event, config.siteurl)
+        for source_id in dict.fromkeys(event.sources):
+            citing_by_source.setdefault(source_id, []).append(event)
     for source in site.sources.values():
         captures = list_captures(config.archive, source.id)
-        text = ""
-        if captures:
-            try:
-                text = captures[-1].text_path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as e:
-                logger.warning("simarchive: %s: cannot read (%s)", captures[-1].text_path, e)
-        yield Doc(
-            id=f"source:{source.id}", kind="source", title=source.title,
-            body=" ".join(filter(None, [source.note or "", text])),
-            url=f"{config.siteurl}/sources/{source.id}/",
-            date=source.published.display if source.published else "",
-            year=source.published.sort_key.year if source.published else None,
-            publisher=source.publisher, source_kind=source.kind,
-        )
+        citing = citing_by_source.get(source.id, [])
+        yield _source_doc(source, captures[-1] if captures else None, citing, config.siteurl, True)
+        for older in captures[:-1]:
+            yield _source_doc(source, older, citing, config.siteurl, False)

@@ -12,7 +12,8 @@ from whitenoise import WhiteNoise
 
 from .config import Config
 from .errors import QueryError, SearchError
-from .search import Results, run_query
+from .search import Searcher
+from .search_api import request_from_params, results_json, search_url
 
 logger = logging.getLogger(__name__)
 
@@ -60,17 +61,18 @@ class SearchApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl)
+        self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url)
+        # One searcher for the whole server, reopened when a build switches the index.
+        self.searcher = Searcher(config.index, config.archive, config.max_query)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
         params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        q = params.get("q", [""])[0]
         try:
             if path in ("/search", "/search/"):
-                return self.search_page(q, start_response)
+                return self.search_page(params, start_response)
             if path == "/api/search":
-                return self.search_api(q, start_response)
+                return self.search_api(params, start_response)
             return self.page(HTTPStatus.NOT_FOUND, "error.html", start_response,
                              heading="Page not found",
                              message="There is no page at this address. Try the timeline or search.")
@@ -80,38 +82,34 @@ class SearchApp:
                              heading="Something went wrong",
                              message="The server could not answer this request. Please try again later.")
 
-    def _search(self, q: str) -> Results:
-        return run_query(self.config.index, q, max_length=self.config.max_query)
-
-    def search_page(self, q: str, start_response):
-        if not q.strip():
-            return self.page(HTTPStatus.OK, "search.html", start_response, q="", results=None, error=None)
+    def search_page(self, params: dict, start_response):
+        q = params.get("q", [""])[0]
+        context = {"q": q, "results": None, "error": None, "request": None}
+        if not q.strip() and not params.get("page"):
+            return self.page(HTTPStatus.OK, "search.html", start_response, **context)
         try:
-            results = self._search(q)
+            context["request"] = request = request_from_params(params)
+            context["results"] = self.searcher.search(request)
         except QueryError as e:
-            return self.page(HTTPStatus.BAD_REQUEST, "search.html", start_response, q=q, results=None, error=str(e))
+            context["error"] = str(e)
+            return self.page(HTTPStatus.BAD_REQUEST, "search.html", start_response, **context)
         except SearchError as e:
             logger.error("simarchive: %s", e)
-            return self.page(HTTPStatus.SERVICE_UNAVAILABLE, "search.html", start_response, q=q, results=None,
-                             error="Search is unavailable for the moment; the rest of the site still works.")
-        return self.page(HTTPStatus.OK, "search.html", start_response, q=q, results=results, error=None)
+            context["error"] = "Search is unavailable for the moment; the rest of the site still works."
+            return self.page(HTTPStatus.SERVICE_UNAVAILABLE, "search.html", start_response, **context)
+        return self.page(HTTPStatus.OK, "search.html", start_response, **context)
 
-    def search_api(self, q: str, start_response):
+    def search_api(self, params: dict, start_response):
+        q = params.get("q", [""])[0]
         try:
-            results = self._search(q)
+            results = self.searcher.search(request_from_params(params))
         except QueryError as e:
             return self.json(HTTPStatus.BAD_REQUEST, {"error": str(e), "query": q}, start_response)
         except SearchError as e:
             logger.error("simarchive: %s", e)
             return self.json(HTTPStatus.SERVICE_UNAVAILABLE, {"error": "search is unavailable", "query": q},
                              start_response)
-        body = {
-            "query": results.query,
-            "total": results.total,
-            "took_ms": round(results.seconds * 1000, 1),
-            "hits": [hit.__dict__ for hit in results.hits],
-        }
-        return self.json(HTTPStatus.OK, body, start_response)
+        return self.json(HTTPStatus.OK, results_json(results), start_response)
 
     def page(self, status: HTTPStatus, template: str, start_response, **context):
         html = self.env.get_template(template).render(page_name="search", max_query=self.config.max_query,

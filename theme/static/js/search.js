@@ -1,0 +1,29 @@
+// Search as you type: a progressive enhancement of the server-rendered /search page.
+// It fetches the same page for the new query and swaps the results in, so there is one
+// renderer (the server's template) and the page works the same without JavaScript.
+const form = document.querySelector("form.search");
+const input = document.getElementById("q");
+let timer = null;
+let latest = 0;
+
+async function refresh() {
+  const params = new URLSearchParams(new FormData(form));
+  if (!input.value.trim()) return;
+  const ticket = ++latest;
+  const response = await fetch(`${form.action}?${params}`, { headers: { Accept: "text/html" } });
+  if (ticket !== latest) return; // a newer keystroke has already asked again
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = page.getElementById("search-output");
+  const current = document.getElementById("search-output");
+  if (fresh && current) {
+    current.replaceWith(fresh);
+    history.replaceState(null, "", `${form.action}?${params}`);
+  }
+}
+
+if (form && input) {
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  });
+}

@@ -149,3 +149,17 @@ def test_downloads_are_sent_as_attachments(archived_site):
         assert requests.get(base + "original.pdf", timeout=10).content == PDF
     finally:
         server.close()
+
+
+def test_captured_text_is_searchable_and_links_to_the_passage(archived_site):
+    from simarchive.config import load_config
+    from simarchive.search import Searcher, SearchRequest
+
+    site = archived_site
+    assert site.build().returncode == 0
+    config = load_config(site.settings)
+    results = Searcher(config.index, config.archive, config.max_query).search(SearchRequest('"fewer detentions"'))
+    assert [hit.id for hit in results.hits] == ["source:island-news"]
+    (capture,) = list_captures(site.archive, "island-news")
+    assert results.hits[0].passages[0].link.startswith(
+        f"/sources/island-news/captures/{capture.timestamp}/#:~:text=")

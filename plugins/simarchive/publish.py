@@ -24,7 +24,10 @@ def is_pdf(capture: Capture) -> bool:
 
 
 def capture_files(capture: Capture) -> dict[str, str]:
-    """The downloads a capture offers, by name, relative to its capture page."""
+    """The downloads a capture offers, by name, relative to its capture page (none if its WARC is
+    missing: `sim-archive verify` reports that damage)."""
+    if not capture.warc_path.is_file():
+        return {}
     files = {"warc": WARC_NAME}
     if is_pdf(capture):
         files["original"] = PDF_NAME
@@ -46,6 +49,9 @@ def _payload(warc: Path, dest: Path) -> bool:
 
 def publish_capture(capture: Capture, dest: Path) -> None:
     """Copy a capture's WARC (byte for byte: its SHA-256 stays checkable) and a PDF's original."""
+    if not capture_files(capture):
+        logger.warning("simarchive: %s: missing; run sim-archive verify", capture.warc_path)
+        return
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(capture.warc_path, dest / WARC_NAME)
     if not is_pdf(capture):

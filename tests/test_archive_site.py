@@ -8,9 +8,9 @@ import json
 import pytest
 import requests
 from bs4 import BeautifulSoup
+from conftest import serving
 from httpfixtures import http_server  # noqa: F401 - a fixture
 from httppages import PDF
-
 from simarchive.archive_index import capture_day, list_captures
 
 FAST = "SIMARCHIVE_DELAY = 0\nSIMARCHIVE_RETRIES = 0\nSIMARCHIVE_READ_TIMEOUT = 5\n"
@@ -127,28 +127,17 @@ def test_quote_matching_ignores_case_space_quotes_and_dashes(archived_site):
 
 
 def test_downloads_are_sent_as_attachments(archived_site):
-    from waitress.server import create_server
-
-    from simarchive.config import load_config
-    from simarchive.web import create_app
-
     site = archived_site
     assert site.build().returncode == 0
     (capture,) = list_captures(site.archive, "letter")
-    server = create_server(create_app(load_config(site.settings)), host="127.0.0.1", port=0, threads=2)
-    import threading
-
-    threading.Thread(target=server.run, daemon=True).start()
-    base = "http://127.0.0.1:%d/sources/letter/captures/%s/" % (server.socket.getsockname()[1], capture.timestamp)
-    try:
+    with serving(site.settings) as server:
+        base = f"{server}/sources/letter/captures/{capture.timestamp}/"
         for name in ("capture.warc.gz", "original.pdf"):
             response = requests.get(base + name, timeout=10)
             assert response.status_code == 200
             assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
             assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert requests.get(base + "original.pdf", timeout=10).content == PDF
-    finally:
-        server.close()
 
 
 def test_captured_text_is_searchable_and_links_to_the_passage(archived_site):

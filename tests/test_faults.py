@@ -8,9 +8,8 @@ import subprocess
 
 import pytest
 import requests
+from conftest import BIN, serving
 from httpfixtures import http_server  # noqa: F401 - a fixture
-
-from conftest import BIN
 
 SCRIPT = """
 mount -t tmpfs -o size=64k tmpfs "$1" || exit 99
@@ -54,19 +53,9 @@ def test_a_full_disk_ends_the_capture_with_a_message_and_no_partial_folder(small
 
 
 def test_missing_index_is_a_503_page_while_the_static_site_works(site, tmp_path):
-    from waitress.server import create_server
-
-    from simarchive.config import load_config
-    from simarchive.web import create_app
-
     assert site.build().returncode == 0
     shutil.rmtree(site.index)
-    server = create_server(create_app(load_config(site.settings)), host="127.0.0.1", port=0, threads=2)
-    import threading
-
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.socket.getsockname()[1]}"
-    try:
+    with serving(site.settings) as base:
         page = requests.get(base + "/search", params={"q": "pilot"}, timeout=10)
         assert page.status_code == 503
         assert "Search is unavailable" in page.text
@@ -75,5 +64,3 @@ def test_missing_index_is_a_503_page_while_the_static_site_works(site, tmp_path)
         assert requests.get(base + "/", timeout=10).status_code == 200
         assert site.build().returncode == 0  # the next build rebuilds the index
         assert requests.get(base + "/api/search", params={"q": "pilot"}, timeout=10).json()["total"] >= 1
-    finally:
-        server.close()

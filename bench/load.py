@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
@@ -112,11 +113,13 @@ def client(port: int, paths: list[str], stop_at: float, seed: int, out: list) ->
             response = connection.getresponse()
             response.read()
             status = response.status
-        except (OSError, http.client.HTTPException):
+        except (OSError, http.client.HTTPException) as e:
             status = 0
+            out.append(("error", 0.0, type(e).__name__))
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        out.append(("search" if search else "static", time.perf_counter() - started, status))
+        if status:
+            out.append(("search" if search else "static", time.perf_counter() - started, status))
     connection.close()
 
 
@@ -143,15 +146,17 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def report(results: list, seconds: float, memory: list[int]) -> None:
-    print(f"requests: {len(results)} in {seconds:.0f} s = {len(results) / seconds:.0f} requests/s")
+    done = [r for r in results if r[0] != "error"]
+    print(f"requests: {len(done)} in {seconds:.0f} s = {len(done) / seconds:.0f} requests/s")
     for kind in ("static", "search"):
         times = [t * 1000 for k, t, s in results if k == kind and 0 < s < 500]
         if times:
             print(f"{kind:6}: {len(times)} ok, p50 {percentile(times, 50):.1f} ms, "
                   f"p95 {percentile(times, 95):.1f} ms, p99 {percentile(times, 99):.1f} ms")
-    errors = [s for _, _, s in results if s == 0 or s >= 500]
-    print(f"errors: {len(errors)} (5xx: {sum(1 for s in errors if s >= 500)}, failed connections: "
-          f"{errors.count(0)})")
+    server_errors = sum(1 for k, _, s in results if k != "error" and s >= 500)
+    failed = Counter(s for k, _, s in results if k == "error")
+    print(f"errors: {server_errors + sum(failed.values())} (5xx: {server_errors}, failed connections: "
+          f"{sum(failed.values())} {dict(failed) or ''})")
     half = len(memory) // 2
     print(f"server memory (RSS): start {memory[0] / 1024:.0f} MiB, peak {max(memory) / 1024:.0f} MiB, "
           f"end {memory[-1] / 1024:.0f} MiB; peak in first half {max(memory[:half]) / 1024:.0f} MiB, "
@@ -191,16 +196,17 @@ def main() -> None:
             workers = [mp.Process(target=client_process,
                                   args=(serve_port, paths, stop_at, args.clients // processes, n, queue))
                        for n in range(processes)]
-            started = time.perf_counter()
             for w in workers:
                 w.start()
+            started = time.perf_counter()
             while time.time() < stop_at:
                 time.sleep(0.5)
                 memory.append(rss_kib(server.pid))
+            elapsed = time.perf_counter() - started
             results = [r for _ in workers for r in queue.get(timeout=120)]
             for w in workers:
                 w.join()
-            report(results, time.perf_counter() - started, memory)
+            report(results, elapsed, memory)
         finally:
             server.terminate()
             server.wait(timeout=10)

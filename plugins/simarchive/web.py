@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import logging
 from http import HTTPStatus
 from urllib.parse import parse_qs
@@ -64,6 +66,13 @@ class SearchApp:
         self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url)
         # One searcher for the whole server, reopened when a build switches the index.
         self.searcher = Searcher(config.index, config.archive, config.max_query)
+        # Searches are CPU-bound Python: more of them at once than there are cores only makes
+        # each slower and starves the static pages of the GIL. The rest wait their turn.
+        self._slots = threading.BoundedSemaphore(os.cpu_count() or 2)
+
+    def _search(self, request):
+        with self._slots:
+            return self.searcher.search(request)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
@@ -89,7 +98,7 @@ class SearchApp:
             return self.page(HTTPStatus.OK, "search.html", start_response, **context)
         try:
             context["request"] = request = request_from_params(params)
-            context["results"] = self.searcher.search(request)
+            context["results"] = self._search(request)
         except QueryError as e:
             context["error"] = str(e)
             return self.page(HTTPStatus.BAD_REQUEST, "search.html", start_response, **context)
@@ -102,7 +111,7 @@ class SearchApp:
     def search_api(self, params: dict, start_response):
         q = params.get("q", [""])[0]
         try:
-            results = self.searcher.search(request_from_params(params))
+            results = self._search(request_from_params(params))
         except QueryError as e:
             return self.json(HTTPStatus.BAD_REQUEST, {"error": str(e), "query": q}, start_response)
         except SearchError as e:

@@ -152,3 +152,13 @@ def test_captured_text_is_searchable_and_links_to_the_passage(archived_site):
     (capture,) = list_captures(site.archive, "island-news")
     assert results.hits[0].passages[0].link.startswith(
         f"/sources/island-news/captures/{capture.timestamp}/#:~:text=")
+
+
+def test_captures_are_cached_as_immutable_and_pages_are_not(archived_site):
+    site = archived_site
+    assert site.build().returncode == 0
+    (capture,) = list_captures(site.archive, "island-news")
+    with serving(site.settings) as server:
+        page = requests.get(f"{server}/sources/island-news/captures/{capture.timestamp}/", timeout=10)
+        assert page.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "immutable" not in requests.get(f"{server}/sources/island-news/", timeout=10).headers["Cache-Control"]

@@ -7,12 +7,13 @@ import os
 import threading
 import logging
 from http import HTTPStatus
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from whitenoise import WhiteNoise
 
-from .config import Config
+from .config import Config, load_config
 from .errors import QueryError, SearchError
 from .search import Searcher
 from .search_api import request_from_params, results_json, search_url
@@ -44,6 +45,8 @@ DOWNLOADS = {
 def _add_static_headers(headers, path, url) -> None:
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
+    if "/captures/" in url:  # a capture never changes once written, nor do its pages and files
+        headers["Cache-Control"] = "public, max-age=31536000, immutable"
     name = url.rsplit("/", 1)[-1]
     for suffix, media in DOWNLOADS.items():
         if name.endswith(suffix):
@@ -135,6 +138,11 @@ class SearchApp:
                    ("Cache-Control", "no-store"), *SECURITY_HEADERS.items()]
         start_response(f"{status.value} {status.phrase}", headers)
         return [data]
+
+
+def app_from_settings(settings: str = "pelicanconf.py") -> WhiteNoise:
+    """The app for another WSGI server: gunicorn 'simarchive.web:app_from_settings()'."""
+    return create_app(load_config(Path(settings)))
 
 
 def create_app(config: Config) -> WhiteNoise:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
-import logging
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs

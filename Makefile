@@ -5,13 +5,15 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help html serve test check capture clean bench
+.PHONY: help html serve test check capture verify clean bench
 
 help:
 	@echo "make serve   build the site and the search index, then serve both on http://127.0.0.1:$(PORT)/"
 	@echo "make test    run the whole test suite"
 	@echo "make html    build the site into output/ and the index into var/"
 	@echo "make check   validate content/ without building"
+	@echo "make capture capture every source not captured yet (needs the internet)"
+	@echo "make verify  re-read and re-hash every capture in archive/"
 	@echo "make clean   remove output/, var/ and .venv/"
 	@echo "make bench   run bench/search.py (about 20 minutes; not part of make test)"
 
@@ -31,8 +33,15 @@ serve: html
 check: $(BIN)/.installed
 	$(BIN)/sim-archive check
 
+capture: $(BIN)/.installed
+	$(BIN)/sim-archive capture --missing
+
+verify: $(BIN)/.installed
+	$(BIN)/sim-archive verify
+
 test: $(BIN)/.installed
 	$(BIN)/sim-archive check
+	$(BIN)/sim-archive verify
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed

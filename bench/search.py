@@ -18,7 +18,6 @@ import concurrent.futures as cf
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,6 @@ sys.path.insert(0, str(HERE))
 
 import search_fts5  # noqa: E402
 from search_corpus import PHRASES, Corpus, add_source, write_site  # noqa: E402
-
 from simarchive.config import load_config  # noqa: E402
 from simarchive.search import Searcher, SearchRequest, index_site  # noqa: E402
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simarchive.archive_index import CaptureInfo
 from simarchive.cite_record import source_item
 from simarchive.registry import load_sources
+from simarchive.store import Capture
 
 DATA = Path(__file__).resolve().parent / "data" / "cite"
 SITENAME = "SIM Timeline and Evidence Archive"
@@ -21,10 +21,14 @@ def sources():
 
 
 def capture(source_id: str, timestamp: str = "20240102T030405Z", at: str = "2024-01-02T03:04:05Z",
-            content_type: str = "text/html; charset=utf-8") -> CaptureInfo:
-    """A capture's metadata as archive_index reads it; no file is needed to cite it."""
-    return CaptureInfo(source_id, timestamp, Path("/nonexistent") / source_id / timestamp, at, "live", 200,
-                       content_type, 1234, SHA)
+            content_type: str = "text/html; charset=utf-8") -> Capture:
+    """A capture's metadata as the store reads it; no file is needed to cite it."""
+    folder = Path("/nonexistent") / source_id / timestamp
+    url = f"https://example.org/{source_id}"
+    return Capture(source_id=source_id, timestamp=timestamp, path=folder, sha256=SHA, via="live", status=200,
+                   content_type=content_type, length=1234, captured_at=at, original_url=url, fetched_url=url,
+                   final_url=url, wayback_timestamp=None, warnings=(), text_path=folder / "text.txt",
+                   warc_path=folder / "capture.warc.gz")
 
 
 def item(source_id: str, captured: bool = True):

@@ -7,10 +7,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
-from pathlib import Path
-
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -95,20 +96,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def web_server(built_site):
-    """The real WSGI app on a real waitress server on a free loopback port."""
-    from waitress.server import create_server
-
+@contextmanager
+def serving(settings: Path, threads: int = 2) -> Iterator[str]:
+    """The real WSGI app on a real waitress server on a free loopback port; yields its base URL."""
     from simarchive.config import load_config
     from simarchive.web import create_app
+    from waitress.server import create_server
 
-    server = create_server(create_app(load_config(built_site.settings)), host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = create_server(create_app(load_config(settings)), host="127.0.0.1", port=0, threads=threads)
+
+    def run() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            pass  # closing the listening socket under the loop is how the loop ends
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     host, port = server.socket.getsockname()[:2]
-    yield f"http://{host}:{port}"
-    server.close()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def web_server(built_site):
+    with serving(built_site.settings) as base:
+        yield base
 
 
 SKIP_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", "test-artifacts"}

@@ -1,7 +1,8 @@
 """A test site for search: the small site plus captured sources written in the archive layout.
 
-The captures are written directly (capture.json + text.txt), as list_captures reads them:
-search needs archived text, not the capture tool.
+The captures are written directly (capture.json + text.txt, no WARC), as the store reads them:
+search needs archived text at fixed capture times, not the capture tool. tests/test_archive_site.py
+searches text that `sim-archive capture` really captured.
 """
 
 from __future__ import annotations
@@ -38,8 +39,12 @@ def _capture(archive: Path, source_id: str, timestamp: str, text: str) -> None:
     folder.mkdir(parents=True)
     (folder / "text.txt").write_text(text, encoding="utf-8")
     captured = f"{timestamp[:4]}-{timestamp[4:6]}-{timestamp[6:8]}T00:00:00Z"
-    meta = {"captured_at": captured, "sha256": hashlib.sha256(text.encode()).hexdigest(),
-            "status": 200, "content_type": "text/html", "length": len(text)}
+    url = f"https://example.org/{source_id}"
+    meta = {"source_id": source_id, "original_url": url, "fetched_url": url, "final_url": url,
+            "redirects": [], "status": 200, "content_type": "text/html", "length": len(text),
+            "sha256": hashlib.sha256(text.encode()).hexdigest(), "captured_at": captured, "via": "live",
+            "wayback_timestamp": None, "tool_version": "test", "extraction": {"method": "html"},
+            "metadata": {}, "warnings": []}
     (folder / "capture.json").write_text(json.dumps(meta), encoding="utf-8")
 
 

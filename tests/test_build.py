@@ -100,3 +100,20 @@ def test_pelican_blog_pages_are_not_written(built_site):
 def test_search_index_is_built_outside_the_output(built_site):
     assert (built_site.index / "current").is_symlink()
     assert not any(p.name.startswith("gen-") for p in built_site.output.rglob("*"))
+
+
+def test_catalogue_sorts_and_filters_without_javascript(built_site):
+    by_date = soup(built_site, "sources/by-published/index.html")
+    assert [r.find_all("td")[2].get_text() for r in by_date.select("table.catalogue tbody tr")] == [
+        "2 November 2012", "10 March 2023", "not shown",
+    ]
+    by_publisher = soup(built_site, "sources/by-publisher/index.html")
+    assert [r.find_all("td")[0].get_text() for r in by_publisher.select("tbody tr")] == [
+        "Island Test News", "Test Agency", "Test Health Body",
+    ]
+    news = soup(built_site, "sources/kind/news/index.html")
+    assert [r.th.get_text(strip=True) for r in news.select("tbody tr")] == [
+        "Pilot pairs police and nurses on the Isle of Wight",
+    ]
+    assert news.select_one('.catalogue-nav a[aria-current="page"]').get_text() == "news"
+    assert not (built_site.output / "sources" / "kind" / "foi").exists()

@@ -10,7 +10,6 @@ import bibtexparser
 import pytest
 import rispy
 from cite_cases import SHA, capture, item, sources, url
-
 from simarchive.cite import content_date
 from simarchive.cite_export import to_bibtex, to_csl_json, to_ris
 from simarchive.cite_record import csl_date

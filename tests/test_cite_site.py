@@ -7,7 +7,6 @@ import extruct
 import pytest
 import rispy
 from bs4 import BeautifulSoup
-
 from simarchive.cli import main
 
 

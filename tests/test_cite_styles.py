@@ -14,7 +14,6 @@ import datetime as dt
 
 import pytest
 from cite_cases import SITENAME, SITEURL, item, url
-
 from simarchive.cite_record import event_item
 from simarchive.cite_styles import render
 from simarchive.dates import parse_when

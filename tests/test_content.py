@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import DATA
 
 KNOWN = "(known ids are in content/sources.toml)"

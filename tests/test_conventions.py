@@ -8,7 +8,6 @@ from dataclasses import fields
 from pathlib import Path
 
 from conftest import REPO
-
 from simarchive.config import Config
 
 PACKAGE = REPO / "plugins" / "simarchive"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from simarchive.dates import DateError, parse_when
 
 D = dt.date

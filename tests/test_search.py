@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from searchsite import make_search_site
-
 from simarchive.config import load_config
 from simarchive.search import Searcher, SearchRequest, index_site
 

@@ -6,7 +6,6 @@ import os
 
 import pytest
 from searchsite import add_capture, make_search_site
-
 from simarchive.cli import main
 from simarchive.config import load_config
 from simarchive.search import Searcher, SearchRequest, index_site

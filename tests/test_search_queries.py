@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from searchsite import make_search_site
-
 from simarchive.config import load_config
 from simarchive.errors import QueryError
 from simarchive.search import Searcher, SearchRequest, index_site

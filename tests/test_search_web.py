@@ -8,13 +8,13 @@ from urllib.parse import unquote
 import pytest
 import requests
 from bs4 import BeautifulSoup
+from conftest import serving
 from searchsite import add_capture, make_search_site
-from test_search_queries import BAD
-from waitress.server import create_server
-
 from simarchive.config import load_config
 from simarchive.search import index_site
 from simarchive.web import create_app
+from test_search_queries import BAD
+from waitress.server import create_server
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +23,8 @@ def served(tmp_path_factory):
     result = site.build()  # the finalized handler builds the index
     assert result.returncode == 0, result.stderr + result.stdout
     assert (site.index / "current").is_symlink()
-    server = create_server(create_app(load_config(site.settings)), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    host, port = server.socket.getsockname()[:2]
-    yield site, f"http://{host}:{port}"
-    server.close()
+    with serving(site.settings, threads=4) as base:
+        yield site, base
 
 
 def get(base: str, path: str, **params) -> requests.Response:

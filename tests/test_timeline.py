@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-
 from simarchive.axis import build_axis
 from simarchive.dates import parse_when
 from simarchive.events import Event

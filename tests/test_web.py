@@ -67,3 +67,17 @@ def test_unknown_path_is_a_404_page_in_the_theme(web_server):
     response = get(web_server, "/no/such/page")
     assert response.status_code == 404
     assert "Page not found" in BeautifulSoup(response.text, "lxml").h1.get_text()
+
+
+def test_app_from_settings_serves_the_site_for_other_wsgi_servers(built_site):
+    from wsgiref.util import setup_testing_defaults
+
+    from simarchive.web import app_from_settings
+
+    app = app_from_settings(str(built_site.settings))
+    environ = {"PATH_INFO": "/api/search", "QUERY_STRING": "q=pilot"}
+    setup_testing_defaults(environ)
+    statuses = []
+    body = b"".join(app(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["200 OK"]
+    assert b'"total"' in body

@@ -1,61 +1,31 @@
-"""What the site shows about the archive: each source's captures and archive status."""
+"""What the site shows about the archive: each source's readable captures and archive status."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import ArchiveError
+from .store import Capture, capture_dirs, load_capture
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CaptureInfo", "capture_day", "list_captures"]
+__all__ = ["capture_day", "list_captures"]
 
 
-@dataclass(frozen=True)
-class CaptureInfo:
-    """The parts of a capture.json the pages show."""
+def list_captures(archive: Path, source_id: str) -> list[Capture]:
+    """The readable captures of one source, oldest first.
 
-    source_id: str
-    timestamp: str
-    path: Path
-    captured_at: str
-    via: str
-    status: int | None
-    content_type: str
-    length: int | None
-    sha256: str
-
-    @property
-    def text_path(self) -> Path:
-        return self.path / "text.txt"
-
-
-def list_captures(archive: Path, source_id: str) -> list[CaptureInfo]:
-    """The whole captures of one source, oldest first; unreadable ones are logged and skipped."""
-    folder = archive / source_id
+    Unlike store.list_captures, a damaged capture is logged and skipped, so that one bad folder
+    does not stop the site from building; `sim-archive verify` reports it in full.
+    """
     captures = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.name.startswith(".") or not (path / "capture.json").is_file():
-            continue
+    for folder in capture_dirs(archive, source_id):
         try:
-            meta = json.loads((path / "capture.json").read_text(encoding="utf-8"))
-            captures.append(
-                CaptureInfo(
-                    source_id=source_id,
-                    timestamp=path.name,
-                    path=path,
-                    captured_at=meta["captured_at"],
-                    via=meta.get("via", "live"),
-                    status=meta.get("status"),
-                    content_type=meta.get("content_type", ""),
-                    length=meta.get("length"),
-                    sha256=meta["sha256"],
-                )
-            )
-        except (OSError, ValueError, KeyError) as e:
-            logger.warning("simarchive: %s: unreadable capture.json (%s); run sim-archive verify", path, e)
+            captures.append(load_capture(folder))
+        except ArchiveError as e:
+            logger.warning("simarchive: %s; run sim-archive verify", e)
     return captures
 
 

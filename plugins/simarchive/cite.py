@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .archive_index import CaptureInfo
 from .cite_export import EXPORTS
 from .cite_meta import json_ld, meta_tags
 from .cite_record import event_item, modified_day, source_item, utc_day
@@ -29,6 +28,7 @@ from .cite_styles import STYLES, render
 from .cite_text import Rich
 from .config import Config
 from .errors import SimArchiveError
+from .store import Capture
 from .validate import Site
 
 __all__ = ["CiteBook", "CiteError", "Citation", "content_date", "write_downloads"]
@@ -48,8 +48,8 @@ class Citation:
     item: dict[str, Any]
     folder: str  # the page's folder in the output, e.g. "events/2021-closure/"
     kind: str  # "event", "capture" or "source" (a source not yet captured)
-    capture: CaptureInfo | None = None
-    others: list[CaptureInfo] = field(default_factory=list)  # a source's other captures
+    capture: Capture | None = None
+    others: list[Capture] = field(default_factory=list)  # a source's other captures
 
     @property
     def permalink(self) -> str:
@@ -76,7 +76,7 @@ class Citation:
         return json_ld(self.item)
 
 
-def content_date(site: Site, captures: Mapping[str, list[CaptureInfo]],
+def content_date(site: Site, captures: Mapping[str, list[Capture]],
                  environ: Mapping[str, str] = os.environ) -> dt.date | None:
     """The build's content date: the newest day recorded in the content itself.
 
@@ -95,7 +95,7 @@ def content_date(site: Site, captures: Mapping[str, list[CaptureInfo]],
 class CiteBook:
     """Every citation the site offers, built on demand from the site and its captures."""
 
-    def __init__(self, config: Config, site: Site, captures: Callable[[str], list[CaptureInfo]],
+    def __init__(self, config: Config, site: Site, captures: Callable[[str], list[Capture]],
                  environ: Mapping[str, str] = os.environ):
         self.config = config
         self.site = site

@@ -14,10 +14,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from .archive_index import CaptureInfo
 from .dates import EventDate, parse_when
 from .events import Event
 from .registry import Source
+from .store import Capture
 
 __all__ = [
     "capture_url", "csl_date", "event_item", "event_url", "modified_day", "parse_names", "source_item",
@@ -111,7 +111,7 @@ def parse_names(author: str | None, publisher: str = "") -> list[dict[str, str]]
     return names
 
 
-def _note(source: Source, capture: CaptureInfo, sitename: str) -> str:
+def _note(source: Source, capture: Capture, sitename: str) -> str:
     return (
         f"Archived by {sitename} on {capture.captured_at} from {source.url}"
         f"{' via the Wayback Machine' if capture.via.startswith('wayback') else ''}. "
@@ -119,7 +119,7 @@ def _note(source: Source, capture: CaptureInfo, sitename: str) -> str:
     )
 
 
-def source_item(source: Source, capture: CaptureInfo | None, *, sitename: str, siteurl: str) -> dict[str, Any]:
+def source_item(source: Source, capture: Capture | None, *, sitename: str, siteurl: str) -> dict[str, Any]:
     """A source as archived by us (capture given), or as published (no capture yet)."""
     csl_type = CSL_TYPES.get(source.kind, "webpage")
     item: dict[str, Any] = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import html
-import re
 from typing import Any
 
 __all__ = ["Rich", "date_text", "initials", "name_text", "title_case"]

@@ -13,6 +13,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from . import __version__
+from .capture_cli import add_capture_parsers
 from .config import Config, load_config
 from .errors import SimArchiveError
 from .validate import load_site
@@ -164,8 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the built site with search")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--threads", type=int, default=16,
+                   help="waitress threads; static pages keep flowing while searches queue (default 16)")
     p.set_defaults(func=cmd_serve)
+
+    add_capture_parsers(sub)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import runpy
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -38,6 +39,30 @@ class Config:
     siteurl: str = ""
     #: Longest search query accepted, in characters (SIMARCHIVE_MAX_QUERY).
     max_query: int = 500
+    #: The User-Agent of every capture request; must name a contact URL (SIMARCHIVE_USER_AGENT).
+    #: By default it names SITEURL, when that is set.
+    user_agent: str = (
+        # No contact URL of our own invention: `capture` warns until SITEURL or this is set.
+        "sim-archive/0.1 (SIM Timeline and Evidence Archive)"
+    )
+    #: Seconds to wait for a connection to a source's server (SIMARCHIVE_CONNECT_TIMEOUT).
+    connect_timeout: float = 10.0
+    #: Seconds to wait for each read from a source's server (SIMARCHIVE_READ_TIMEOUT).
+    read_timeout: float = 30.0
+    #: Longest one response may take to arrive in full, in seconds (SIMARCHIVE_MAX_SECONDS).
+    max_seconds: float = 300.0
+    #: Largest response body captured, in bytes; a larger one fails (SIMARCHIVE_MAX_BYTES).
+    max_bytes: int = 100 * 1024 * 1024
+    #: Most requests in flight to one host at once while capturing (SIMARCHIVE_PER_HOST).
+    per_host: int = 2
+    #: Seconds between the starts of two requests to one host (SIMARCHIVE_DELAY).
+    delay: float = 1.0
+    #: The Wayback Machine's base URL, for --via wayback and the fallback (SIMARCHIVE_WAYBACK_URL).
+    wayback_url: str = "https://archive.org"
+    #: Retries after a connection error, a 429 or a 5xx response (SIMARCHIVE_RETRIES).
+    retries: int = 3
+    #: Exponential backoff factor between retries, in seconds (SIMARCHIVE_BACKOFF).
+    backoff: float = 1.0
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], base: Path) -> Config:
@@ -62,6 +87,7 @@ class Config:
         if not isinstance(max_query, int) or max_query < 10:
             raise ConfigError(f"{PREFIX}MAX_QUERY must be a whole number of at least 10")
         content = path("PATH", "content")
+        capture = _capture_settings(cls, settings)
         return cls(
             content=content,
             output=path("OUTPUT_PATH", "output"),
@@ -73,7 +99,45 @@ class Config:
             sitename=str(settings.get("SITENAME", cls.sitename)),
             siteurl=str(settings.get("SITEURL", "")).rstrip("/"),
             max_query=max_query,
+            **capture,
         )
+
+
+def _number(settings: dict[str, Any], cls: type[Config], name: str, kind: type, low: float) -> Any:
+    """One numeric capture setting, its default when absent, checked against its lower bound."""
+    key = f"{PREFIX}{name.upper()}"
+    value = settings.get(key, getattr(cls, name))
+    ok = isinstance(value, int | float) if kind is float else isinstance(value, int)
+    if isinstance(value, bool) or not ok or value < low:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{key} must be {what} of at least {low}, not {value!r}")
+    return kind(value)
+
+
+def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, Any]:
+    """The capture settings (user agent, timeouts, limits, Wayback), validated."""
+    values = {
+        "connect_timeout": _number(settings, cls, "connect_timeout", float, 0.001),
+        "read_timeout": _number(settings, cls, "read_timeout", float, 0.001),
+        "max_seconds": _number(settings, cls, "max_seconds", float, 0.001),
+        "max_bytes": _number(settings, cls, "max_bytes", int, 1),
+        "per_host": _number(settings, cls, "per_host", int, 1),
+        "delay": _number(settings, cls, "delay", float, 0),
+        "retries": _number(settings, cls, "retries", int, 0),
+        "backoff": _number(settings, cls, "backoff", float, 0),
+    }
+    siteurl = str(settings.get("SITEURL", "")).rstrip("/")
+    default_agent = f"sim-archive/0.1 (SIM Timeline and Evidence Archive; +{siteurl}/)"
+    agent = settings.get(f"{PREFIX}USER_AGENT", default_agent if siteurl else cls.user_agent)
+    given = f"{PREFIX}USER_AGENT" in settings
+    if not isinstance(agent, str) or (given and not re.search(r"https?://\S+", agent)):
+        raise ConfigError(
+            f"{PREFIX}USER_AGENT must be a string naming a contact URL (http(s)://...)"
+        )
+    wayback = settings.get(f"{PREFIX}WAYBACK_URL", cls.wayback_url)
+    if not isinstance(wayback, str) or not re.match(r"^https?://[^/\s]+", wayback):
+        raise ConfigError(f"{PREFIX}WAYBACK_URL must be an http(s) URL such as https://archive.org")
+    return {**values, "user_agent": agent, "wayback_url": wayback.rstrip("/")}
 
 
 def load_config(settings_file: Path) -> Config:

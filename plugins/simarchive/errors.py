@@ -35,6 +35,14 @@ class CaptureError(SimArchiveError):
         super().__init__(f"{url}: {message}")
 
 
+class SourceGoneError(CaptureError):
+    """The live URL is gone (404, 410, unknown host, refused connection): Wayback may have it."""
+
+
+class SelectionError(SimArchiveError):
+    """The sources asked for cannot be chosen: an unknown id, or no selection at all."""
+
+
 class ArchiveError(SimArchiveError):
     """The archive on disk is unreadable or inconsistent; carries the path."""
 

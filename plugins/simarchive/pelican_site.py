@@ -12,14 +12,17 @@ from pelican.contents import Article
 from pelican.generators import Generator
 
 from .archive_index import capture_day, list_captures
+from .axis import build_axis
+from .catalogue import SORTS, catalogue_pages, page_path
 from .citations import References
 from .cite import CiteBook, write_downloads
 from .config import Config
 from .dates import parse_when
 from .errors import ConfigError
 from .events import split_list
+from .publish import capture_files, publish_capture
+from .registry import KINDS
 from .search import index_site as update_search_index
-from .axis import build_axis
 from .timeline import archive_status, facets, timeline_data
 from .timelinejs import timelinejs_data
 from .validate import Site, load_site
@@ -114,6 +117,17 @@ class SiteView:
         captures = self.captures(source_id)
         return captures[-1] if captures else None
 
+    def text(self, capture) -> str:
+        """The extracted text of a capture, as stored (templates escape it)."""
+        try:
+            return capture.text_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            logger.warning("simarchive: %s: cannot read (%s); run sim-archive verify", capture.text_path, e)
+            return ""
+
+    def files(self, capture) -> dict[str, str]:
+        return capture_files(capture)
+
     def captured_ids(self) -> list[str]:
         return [sid for sid, captures in self._captures.items() if captures]
 
@@ -150,15 +164,18 @@ class SimGenerator(Generator):
         write = writer.write_file
         write("index.html", self.get_template("timeline"), self.context, events=events, page_name="timeline",
               axis=build_axis(view.site.events, config.phases), facets=facets(view.site, config.phases))
-        write("sources/index.html", self.get_template("sources"), self.context, page_name="sources")
+        for catalogue in catalogue_pages(view.sources, view.latest):
+            write(catalogue.path, self.get_template("sources"), self.context, page_name="sources",
+                  catalogue=catalogue, sorts=SORTS, kinds=catalogue_kinds(view.sources), page_path=page_path)
         for source in view.sources.values():
             write(f"sources/{source.id}/index.html", self.get_template("source"), self.context,
                   source=source, page_name="source")
         for source in view.sources.values():
             for capture in view.captures(source.id):
-                text = capture.text_path.read_text(encoding="utf-8") if capture.text_path.is_file() else ""
-                write(f"sources/{source.id}/captures/{capture.timestamp}/index.html", self.get_template("capture"),
-                      self.context, source=source, capture=capture, text=text, page_name="source")
+                folder = f"sources/{source.id}/captures/{capture.timestamp}"
+                write(f"{folder}/index.html", self.get_template("capture"), self.context, source=source,
+                      capture=capture, text=view.text(capture), page_name="source")
+                publish_capture(capture, Path(self.output_path) / folder)
         count = write_downloads(_citebook(self), Path(self.output_path))
         logger.info("simarchive: wrote %d citation downloads", count)
         write("404.html", self.get_template("error"), self.context, page_name="",
@@ -171,6 +188,10 @@ class SimGenerator(Generator):
 def _write_json(path: Path, data: dict) -> None:
     # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def catalogue_kinds(sources) -> list[str]:
+    return [kind for kind in KINDS if any(s.kind == kind for s in sources.values())]
 
 
 def get_generators(pelican):

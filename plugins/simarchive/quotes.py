@@ -8,8 +8,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive_index import CaptureInfo, list_captures
+from .archive_index import list_captures
 from .events import Citation, Event
+from .store import Capture
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def normalise(text: str) -> str:
 class QuoteResult:
     event: Event
     citation: Citation
-    capture: CaptureInfo | None  # where it was found; or the latest capture, when not found
+    capture: Capture | None  # where it was found; or the latest capture, when not found
     found: bool
 
 
@@ -59,15 +60,15 @@ class _Texts:
 
     def __init__(self, archive: Path):
         self.archive = archive
-        self._captures: dict[str, list[CaptureInfo]] = {}
+        self._captures: dict[str, list[Capture]] = {}
         self._texts: dict[Path, str] = {}
 
-    def captures(self, source_id: str) -> list[CaptureInfo]:
+    def captures(self, source_id: str) -> list[Capture]:
         if source_id not in self._captures:
             self._captures[source_id] = list_captures(self.archive, source_id)
         return self._captures[source_id]
 
-    def text(self, capture: CaptureInfo) -> str:
+    def text(self, capture: Capture) -> str:
         if capture.path not in self._texts:
             try:
                 self._texts[capture.path] = normalise(capture.text_path.read_text(encoding="utf-8"))

@@ -14,10 +14,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index, sorting
-from whoosh import collectors
-from whoosh.collectors import FilterCollector
+from whoosh import collectors, index, sorting
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector
 
 from .archive_index import capture_day
 from .config import Config

@@ -17,11 +17,12 @@ from functools import cached_property
 import markdown
 from bs4 import BeautifulSoup
 
-from .archive_index import CaptureInfo, list_captures
+from .archive_index import list_captures
 from .config import Config
 from .dates import EventDate
 from .events import CITATION, Event
 from .registry import Source
+from .store import Capture
 from .validate import Site
 
 logger = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ def _event_doc(event: Event, siteurl: str) -> Doc:
     )
 
 
-def _source_doc(source: Source, capture: CaptureInfo | None, citing: list[Event], siteurl: str,
+def _source_doc(source: Source, capture: Capture | None, citing: list[Event], siteurl: str,
                 latest: bool) -> Doc:
     doc_id = f"source:{source.id}" if latest else f"capture:{source.id}/{capture.timestamp}"
     text_path = f"{source.id}/{capture.timestamp}/text.txt" if capture else None

@@ -17,8 +17,6 @@ is kept until the next build, so a server still holding it can finish its reques
 from __future__ import annotations
 
 import fcntl
-from itertools import accumulate
-from pickle import loads
 import logging
 import os
 import shutil
@@ -27,12 +25,14 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
+from pickle import loads
 
 from whoosh import index
 from whoosh.analysis import CharsetFilter, StemmingAnalyzer
-from whoosh.formats import _INT_SIZE, Positions
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import _INT_SIZE, Positions
 from whoosh.support.charset import accent_map
 
 from .errors import SearchError

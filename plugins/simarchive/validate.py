@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archive_index import list_captures
 from .config import Config
 from .errors import ContentError
-from .archive_index import list_captures
 from .events import Event, read_event
 from .quotes import QuoteCheck, check_quotes
 from .registry import Source, load_sources

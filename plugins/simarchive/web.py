@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import threading
 from http import HTTPStatus
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from whitenoise import WhiteNoise
 
-from .config import Config
+from .config import Config, load_config
 from .errors import QueryError, SearchError
 from .search import Searcher
 from .search_api import request_from_params, results_json, search_url
@@ -29,9 +32,27 @@ SECURITY_HEADERS = {
 }
 
 
+#: Evidence and citation files are saved, never shown: a captured PDF or WARC is hostile input.
+DOWNLOADS = {
+    ".warc.gz": "application/warc",
+    ".pdf": "application/pdf",
+    ".bib": "application/x-bibtex; charset=utf-8",
+    ".ris": "application/x-research-info-systems; charset=utf-8",
+    "cite.json": "application/vnd.citationstyles.csl+json",
+}
+
+
 def _add_static_headers(headers, path, url) -> None:
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
+    if "/captures/" in url:  # a capture never changes once written, nor do its pages and files
+        headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    name = url.rsplit("/", 1)[-1]
+    for suffix, media in DOWNLOADS.items():
+        if name.endswith(suffix):
+            headers["Content-Type"] = media
+            headers["Content-Disposition"] = f'attachment; filename="{name}"'
+            break
 
 
 class SearchApp:
@@ -48,6 +69,13 @@ class SearchApp:
         self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url)
         # One searcher for the whole server, reopened when a build switches the index.
         self.searcher = Searcher(config.index, config.archive, config.max_query)
+        # Searches are CPU-bound Python: more of them at once than there are cores only makes
+        # each slower and starves the static pages of the GIL. The rest wait their turn.
+        self._slots = threading.BoundedSemaphore(os.cpu_count() or 2)
+
+    def _search(self, request):
+        with self._slots:
+            return self.searcher.search(request)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
@@ -73,7 +101,7 @@ class SearchApp:
             return self.page(HTTPStatus.OK, "search.html", start_response, **context)
         try:
             context["request"] = request = request_from_params(params)
-            context["results"] = self.searcher.search(request)
+            context["results"] = self._search(request)
         except QueryError as e:
             context["error"] = str(e)
             return self.page(HTTPStatus.BAD_REQUEST, "search.html", start_response, **context)
@@ -86,7 +114,7 @@ class SearchApp:
     def search_api(self, params: dict, start_response):
         q = params.get("q", [""])[0]
         try:
-            results = self.searcher.search(request_from_params(params))
+            results = self._search(request_from_params(params))
         except QueryError as e:
             return self.json(HTTPStatus.BAD_REQUEST, {"error": str(e), "query": q}, start_response)
         except SearchError as e:
@@ -110,6 +138,11 @@ class SearchApp:
                    ("Cache-Control", "no-store"), *SECURITY_HEADERS.items()]
         start_response(f"{status.value} {status.phrase}", headers)
         return [data]
+
+
+def app_from_settings(settings: str = "pelicanconf.py") -> WhiteNoise:
+    """The app for another WSGI server: gunicorn 'simarchive.web:app_from_settings()'."""
+    return create_app(load_config(Path(settings)))
 
 
 def create_app(config: Config) -> WhiteNoise:

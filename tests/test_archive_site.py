@@ -162,3 +162,17 @@ def test_captures_are_cached_as_immutable_and_pages_are_not(archived_site):
         page = requests.get(f"{server}/sources/island-news/captures/{capture.timestamp}/", timeout=10)
         assert page.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert "immutable" not in requests.get(f"{server}/sources/island-news/", timeout=10).headers["Cache-Control"]
+
+
+def test_source_page_cites_its_latest_archived_copy(archived_site):
+    site = archived_site
+    assert site.build().returncode == 0
+    (capture,) = list_captures(site.archive, "island-news")
+    box = page(site, "sources/island-news/index.html").select_one("section.cite")
+    assert box.h2.get_text() == "Cite this archived copy"
+    assert capture.sha256 in box.select_one(".cite-proof").get_text()
+    apa = box.select_one("#cite-apa").get_text()
+    assert apa.startswith("Reporter, A. (2012, November 2). Pilot pairs police and nurses on the Isle of Wight.")
+    assert f"/sources/island-news/captures/{capture.timestamp}/" in apa
+    bib = (site.output / "sources" / "island-news" / "cite.bib").read_text(encoding="utf-8")
+    assert capture.sha256 in bib

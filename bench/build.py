@@ -85,14 +85,14 @@ def timed_build(settings: Path) -> float:
 
 def index_seconds(settings: Path, index: Path) -> float:
     sys.path.insert(0, str(ROOT / "plugins"))
-    from simarchive.config import load_config
-    from simarchive.search import build_index
-    from simarchive.search_docs import site_documents
-    from simarchive.validate import load_site
+    import dataclasses
 
-    config = load_config(settings)
+    from simarchive.config import load_config
+    from simarchive.search import index_site
+
+    config = dataclasses.replace(load_config(settings), index=index)
     start = time.perf_counter()
-    build_index(index, site_documents(load_site(config), config))
+    index_site(config, rebuild=True)
     return time.perf_counter() - start
 
 

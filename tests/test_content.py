@@ -8,8 +8,8 @@ import pytest
 from conftest import DATA
 
 KNOWN = "(known ids are in content/sources.toml)"
-EDTF = ("expected an EDTF date such as 2023-03-10, 2021-06, 2012, [2016,2017], 2018/2020, "
-        "../2018-04, 2012-11~ or 2022?")
+EDTF = ("expected an EDTF date such as 2023-03-10, 2021-06, 2012, [2016,2017], [2023-04..2023-12], "
+        "2018/2020, ../2018-04, 2012-11~ or 2022?")
 KINDS = "news, official, campaign, report, foi, parliament, encyclopedia, promotional"
 
 CASES = {

@@ -27,6 +27,10 @@ D = dt.date
         ("2022?", "2022 (uncertain)", D(2022, 1, 1), D(2022, 12, 31)),
         ("2012%", "about 2012 (uncertain)", D(2012, 1, 1), D(2012, 12, 31)),
         ("2024-02", "February 2024", D(2024, 2, 1), D(2024, 2, 29)),
+        ("[2023-04..2023-12]", "between April and December 2023", D(2023, 4, 1), D(2023, 12, 31)),
+        ("[2012..2013]", "between 2012 and 2013", D(2012, 1, 1), D(2013, 12, 31)),
+        ("[2023-03-10..]", "10 March 2023 or later", D(2023, 3, 10), None),
+        ("[..2018-04]", "April 2018 or earlier", None, D(2018, 4, 30)),
     ],
 )
 def test_forms_are_written_as_people_write_them(edtf, display, earliest, latest):
@@ -53,6 +57,8 @@ def test_html_datetime_only_for_plain_dates():
         ("March 2019", "'March 2019' is not valid EDTF; expected"),
         ("2020/2018", "'2020/2018' ends before it starts"),
         ("../..", "'../..' is open at both ends"),
+        ("[..]", "'[..]' is open at both ends"),
+        ("[2023..2021]", "'[2023..2021]' ends before it starts"),
         ("2012-XX", "'2012-XX' is an EDTF form this site does not show"),
     ],
 )

@@ -21,11 +21,14 @@ MONTHS = calendar.month_name
 _SIMPLE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 _QUALIFIED = re.compile(rf"^({_SIMPLE})([~?%]?)$")
 _SET = re.compile(rf"^\[({_SIMPLE}(?:,{_SIMPLE})+)\]$")
+# "One of the days between": a single moment known only to lie within a range.
+# [2023-04..2023-12] between two dates; [2023-03-10..] on or after one; [..2018-04] on or before.
+_BETWEEN = re.compile(rf"^\[({_SIMPLE})?\.\.({_SIMPLE})?\]$")
 _SPAN = re.compile(rf"^({_SIMPLE}|\.\.)/({_SIMPLE}|\.\.)$")
 
 EXPECTED = (
-    "expected an EDTF date such as 2023-03-10, 2021-06, 2012, [2016,2017], 2018/2020, "
-    "../2018-04, 2012-11~ or 2022?"
+    "expected an EDTF date such as 2023-03-10, 2021-06, 2012, [2016,2017], [2023-04..2023-12], "
+    "2018/2020, ../2018-04, 2012-11~ or 2022?"
 )
 
 
@@ -84,7 +87,7 @@ class EventDate:
     @property
     def precision(self) -> str:
         """day, month or year for a single date; otherwise the kind of range."""
-        if _SET.match(self.edtf):
+        if _SET.match(self.edtf) or _BETWEEN.match(self.edtf):
             return "one-of"
         if "/" in self.edtf:
             return "span"
@@ -113,6 +116,23 @@ def _span_display(start: Point, end: Point) -> str:
     return f"{start.display(with_year=not same_year)} to {end.display()}"
 
 
+def _between(text: str, start_text: str | None, end_text: str | None) -> EventDate:
+    """One moment known only to lie within a range, or on one side of a date."""
+    if not start_text and not end_text:
+        raise DateError(f"'{text}' is open at both ends; {EXPECTED}")
+    if not end_text:
+        start = _point(start_text)  # type: ignore[arg-type]
+        return EventDate(text, f"{start.display()} or later", start.earliest, None)
+    end = _point(end_text)
+    if not start_text:
+        return EventDate(text, f"{end.display()} or earlier", None, end.latest)
+    start = _point(start_text)
+    if end.latest < start.earliest:
+        raise DateError(f"'{text}' ends before it starts")
+    return EventDate(text, f"between {_span_display(start, end).replace(' to ', ' and ')}",
+                     start.earliest, end.latest)
+
+
 def parse_when(text: str) -> EventDate:
     """Parse an EDTF string into an EventDate; raise DateError with what was expected.
 
@@ -120,7 +140,7 @@ def parse_when(text: str) -> EventDate:
     '2016 or 2017'
     """
     text = text.strip()
-    if not (_QUALIFIED.match(text) or _SET.match(text) or _SPAN.match(text)):
+    if not (_QUALIFIED.match(text) or _SET.match(text) or _BETWEEN.match(text) or _SPAN.match(text)):
         try:
             parse_edtf(text)
         except (EDTFParseException, ValueError, TypeError):
@@ -138,6 +158,8 @@ def parse_when(text: str) -> EventDate:
         points = sorted((_point(p) for p in m.group(1).split(",")), key=lambda p: p.earliest)
         display = _join_or([p.display() for p in points])
         return EventDate(text, display, points[0].earliest, max(p.latest for p in points))
+    if m := _BETWEEN.match(text):
+        return _between(text, m.group(1), m.group(2))
     start_text, end_text = _SPAN.match(text).groups()  # type: ignore[union-attr]
     if start_text == ".." and end_text == "..":
         raise DateError(f"'{text}' is open at both ends; {EXPECTED}")

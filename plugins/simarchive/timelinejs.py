@@ -30,8 +30,10 @@ def _points(when: EventDate) -> tuple[str | None, str | None]:
     """The EDTF's first and last written points, without qualifiers; None for an open end."""
     text = when.edtf.rstrip("~?%")
     if text.startswith("["):
-        items = sorted(text.strip("[]").split(","))
-        return items[0], None  # "one of": start at the first; it is not a span, so no end
+        if text.startswith("[.."):  # "April 2018 or earlier": only the last bound is known
+            return None, text.strip("[].")
+        items = sorted(i for i in text.strip("[]").replace("..", ",").split(",") if i)
+        return items[0], None  # "one of" (or "between"): start at the first; not a span, so no end
     start, _, end = text.partition("/")
     return (None if start == ".." else start), (end if end and end != ".." else None)
 

@@ -64,3 +64,20 @@ def test_missing_index_is_a_503_page_while_the_static_site_works(site, tmp_path)
         assert requests.get(base + "/", timeout=10).status_code == 200
         assert site.build().returncode == 0  # the next build rebuilds the index
         assert requests.get(base + "/api/search", params={"q": "pilot"}, timeout=10).json()["total"] >= 1
+
+
+def test_corrupt_index_is_a_503_page_and_the_next_build_mends_it(site):
+    assert site.build().returncode == 0
+    generation = (site.index / "current").resolve()
+    for part in generation.iterdir():
+        if part.is_file():
+            part.write_bytes(b"\x00garbage" * 10)
+    with serving(site.settings) as base:
+        page = requests.get(base + "/search", params={"q": "pilot"}, timeout=10)
+        assert page.status_code == 503
+        assert "Search is unavailable" in page.text
+        assert "Traceback" not in page.text
+        assert requests.get(base + "/", timeout=10).status_code == 200
+        rebuilt = site.build()  # the same server then answers from the new index
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert requests.get(base + "/api/search", params={"q": "pilot"}, timeout=10).json()["total"] >= 1

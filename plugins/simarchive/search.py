@@ -108,9 +108,12 @@ class Searcher:
         if generation != self._generation:
             try:
                 fresh = index.open_dir(str(self.index_dir / generation)).searcher()
-            except (OSError, index.EmptyIndexError) as e:
-                raise SearchError(f"{self.index_dir / generation}: cannot open the index ({e})") from e
-            self._facets = FacetValues(fresh.reader(), {name: f for name, (f, _m) in FACETS.items()})
+                facets = FacetValues(fresh.reader(), {name: f for name, (f, _m) in FACETS.items()})
+            except Exception as e:  # noqa: BLE001 - damaged files fail in many ways (struct, pickle,
+                # zlib, Whoosh's own IndexError); each means the same: this index cannot be read.
+                raise SearchError(f"{self.index_dir / generation}: cannot open the index ({e}); "
+                                  "rebuild it with `sim-archive index --rebuild`") from e
+            self._facets = facets
             old, self._searcher, self._generation = self._searcher, fresh, generation
             if old is not None:
                 old.close()  # no other thread can be using it: every use holds the lock

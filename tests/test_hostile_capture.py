@@ -64,3 +64,20 @@ def test_hostile_capture_runs_no_script_and_fetches_nothing_elsewhere(hostile_si
     assert dialogs == []
     assert foreign == []
     assert not [m for m in console if "HOSTILE" in m]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_of_a_captured_source_pass_axe(hostile_site, browser, scheme):  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_browser import WCAG
+
+    timestamp = next((hostile_site.archive / "hostile").iterdir()).name
+    with serving(hostile_site.settings) as base:
+        context = browser.new_context(base_url=base, color_scheme=scheme)
+        page = context.new_page()
+        for path in ("/sources/hostile/", f"/sources/hostile/captures/{timestamp}/", "/sources/by-captured/"):
+            page.goto(path)
+            results = Axe().run(page, options=WCAG)
+            assert results.violations_count == 0, f"{path}: {results.generate_report()}"
+        context.close()

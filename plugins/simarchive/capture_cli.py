@@ -74,7 +74,8 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     """Capture the chosen sources into the archive; exit 0 only if none failed."""
     from tqdm import tqdm
 
-    from .capture import capture_sources, select_sources
+    from .capture import select_sources
+    from .capture_processes import capture_in_processes
     from .registry import load_sources
 
     config = _paths(args, config)
@@ -95,10 +96,11 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     with tqdm(
         total=len(sources), unit="source", file=sys.stderr, disable=not sys.stderr.isatty()
     ) as bar:
-        report = capture_sources(
+        report = capture_in_processes(
             sources,
             config.archive,
             config,
+            processes=args.processes,
             missing=args.missing,
             via=args.via,
             timestamp=args.timestamp,
@@ -180,6 +182,11 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--jobs", type=_jobs, default=4, metavar="N", help="captures at once (default 4)"
+    )
+    p.add_argument(
+        "--processes", type=_jobs, default=1, metavar="N",
+        help="processes, each with --jobs threads: text extraction holds one core per process "
+        "(default 1; a host with SIMARCHIVE_DELAY stays in one process)",
     )
     p.add_argument(
         "--allow-private",

@@ -4,9 +4,9 @@ Usage: .venv/bin/python bench/load.py [--sources 1000] [--clients 64] [--seconds
 
 1. Serves 1,000 generated pages on 127.0.0.1 and captures them with `sim-archive capture`
    (the real capture path, --allow-private for the loopback server), then builds the site.
-2. Starts `sim-archive serve` and runs a bounded load: N concurrent clients (spread over client
-   processes, so the clients' own GIL does not throttle them) for S seconds, 80% static pages and
-   20% searches.
+2. Starts `sim-archive serve` and runs a bounded load with wrk (Debian's `wrk`: clients in C, so
+   they leave the server its CPU): N connections for S seconds, 80% on static pages and 20% on
+   searches, as two wrk runs at once so each reports its own latencies.
 3. Prints requests per second, p50/p95/p99 for static pages and searches separately, the error
    count (5xx and failed connections) and the server's resident memory (start, peak, end).
 Targets (2-core machine): zero errors; static p99 <= 100 ms even while searches saturate the
@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import multiprocessing as mp
 import random
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
@@ -101,66 +99,63 @@ def run(*command: str, cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def client(port: int, paths: list[str], stop_at: float, seed: int, out: list) -> None:
-    rng = random.Random(seed)
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    while time.time() < stop_at:
-        search = rng.random() < 0.2
-        path = f"/api/search?q={quote(rng.choice(QUERIES))}" if search else rng.choice(paths)
-        started = time.perf_counter()
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException) as e:
-            status = 0
-            out.append(("error", 0.0, type(e).__name__))
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        if status:
-            out.append(("search" if search else "static", time.perf_counter() - started, status))
-    connection.close()
+LUA = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %s %%d %%.1f %%.1f %%.1f %%d %%d\\n", summary.requests,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
 
 
-def client_process(port: int, paths: list[str], stop_at: float, threads: int, seed: int, queue) -> None:
-    results: list = []
-    workers = [threading.Thread(target=client, args=(port, paths, stop_at, seed * 100 + t, results))
-               for t in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    queue.put(results)
+def wrk(port: int, name: str, paths: list[str], connections: int, seconds: float, folder: Path) -> subprocess.Popen:
+    script = folder / f"{name}.lua"
+    script.write_text(LUA % (",".join(f'"{p}"' for p in paths), name))
+    return subprocess.Popen(["wrk", "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s", "-s",
+                             str(script), f"http://127.0.0.1:{port}"], stdout=subprocess.PIPE, text=True)
 
 
 def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     return 0
 
 
-def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if len(values) > 1 else values[0]
+def family_rss_kib(pid: int) -> int:
+    """The server's resident memory plus its search process's."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return rss_kib(pid) + sum(rss_kib(k) for k in kids)
 
 
-def report(results: list, seconds: float, memory: list[int]) -> None:
-    done = [r for r in results if r[0] != "error"]
-    print(f"requests: {len(done)} in {seconds:.0f} s = {len(done) / seconds:.0f} requests/s")
-    for kind in ("static", "search"):
-        times = [t * 1000 for k, t, s in results if k == kind and 0 < s < 500]
-        if times:
-            print(f"{kind:6}: {len(times)} ok, p50 {percentile(times, 50):.1f} ms, "
-                  f"p95 {percentile(times, 95):.1f} ms, p99 {percentile(times, 99):.1f} ms")
-    server_errors = sum(1 for k, _, s in results if k != "error" and s >= 500)
-    failed = Counter(s for k, _, s in results if k == "error")
-    print(f"errors: {server_errors + sum(failed.values())} (5xx: {server_errors}, failed connections: "
-          f"{sum(failed.values())} {dict(failed) or ''})")
+def report(outputs: dict[str, str], seconds: float, memory: list[int]) -> None:
+    total = 0
+    errors = 0
+    for name, out in outputs.items():
+        line = next((x for x in out.splitlines() if x.startswith(f"RESULT {name} ")), None)
+        if line is None:
+            sys.exit(f"wrk printed no result for {name}:\n{out}")
+        _, _, count, p50, p95, p99, bad_status, failed = line.split()
+        total += int(count)
+        errors += int(bad_status) + int(failed)
+        print(f"{name:6}: {count} requests, p50 {p50} ms, p95 {p95} ms, p99 {p99} ms; "
+              f"non-2xx {bad_status}, failed connections {failed}")
+    print(f"requests: {total} in {seconds:.0f} s = {total / seconds:.0f} requests/s; errors: {errors}")
     half = len(memory) // 2
-    print(f"server memory (RSS): start {memory[0] / 1024:.0f} MiB, peak {max(memory) / 1024:.0f} MiB, "
-          f"end {memory[-1] / 1024:.0f} MiB; peak in first half {max(memory[:half]) / 1024:.0f} MiB, "
-          f"second half {max(memory[half:]) / 1024:.0f} MiB")
+    print(f"server memory (RSS, with its search process): start {memory[0] / 1024:.0f} MiB, "
+          f"peak {max(memory) / 1024:.0f} MiB, end {memory[-1] / 1024:.0f} MiB; peak in first half "
+          f"{max(memory[:half]) / 1024:.0f} MiB, second half {max(memory[half:]) / 1024:.0f} MiB")
 
 
 def main() -> None:
@@ -168,8 +163,10 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--threads", type=int, default=16, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=32, help="waitress threads")
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench/load.py drives the server with wrk: apt-get install wrk")
     with tempfile.TemporaryDirectory(prefix="sim-load-") as tmp:
         root = Path(tmp)
         pages = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
@@ -181,32 +178,24 @@ def main() -> None:
         took = run(str(BIN / "pelican"), "--log-handler", "plain", "--settings", str(settings), cwd=root)
         print(f"built the site and the index in {took:.1f} s")
         pages.shutdown()
-        serve_port = free_port()
-        server = subprocess.Popen([*tool, "serve", "--port", str(serve_port), "--threads", str(args.threads)],
+        port = free_port()
+        server = subprocess.Popen([*tool, "serve", "--port", str(port), "--threads", str(args.threads)],
                                   cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            wait_for(serve_port)
-            paths = ["/", "/sources/", "/timeline.json", "/theme/css/site.css"] + \
+            wait_for(port)
+            static = ["/", "/sources/", "/timeline.json", "/theme/css/site.css"] + \
                 [f"/sources/src-{i}/" for i in range(0, args.sources, 7)] + \
                 [f"/events/{2000 + e % 24}-event-{e}/" for e in range(args.sources // 20)]
-            memory = [rss_kib(server.pid)]
-            stop_at = time.time() + args.seconds
-            processes = max(1, min(4, args.clients // 16))
-            queue = mp.Queue()
-            workers = [mp.Process(target=client_process,
-                                  args=(serve_port, paths, stop_at, args.clients // processes, n, queue))
-                       for n in range(processes)]
-            for w in workers:
-                w.start()
+            searches = [f"/api/search?q={quote(q)}" for q in QUERIES]
+            searching = max(1, round(args.clients * 0.2))  # 80% static, 20% searches
+            memory = [family_rss_kib(server.pid)]
             started = time.perf_counter()
-            while time.time() < stop_at:
+            runs = {"static": wrk(port, "static", static, args.clients - searching, args.seconds, root),
+                    "search": wrk(port, "search", searches, searching, args.seconds, root)}
+            while any(r.poll() is None for r in runs.values()):
                 time.sleep(0.5)
-                memory.append(rss_kib(server.pid))
-            elapsed = time.perf_counter() - started
-            results = [r for _ in workers for r in queue.get(timeout=120)]
-            for w in workers:
-                w.join()
-            report(results, elapsed, memory)
+                memory.append(family_rss_kib(server.pid))
+            report({name: r.communicate()[0] for name, r in runs.items()}, time.perf_counter() - started, memory)
         finally:
             server.terminate()
             server.wait(timeout=10)

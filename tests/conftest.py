@@ -97,13 +97,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Path, threads: int = 2) -> Iterator[str]:
+def serving(settings: Path, threads: int = 2, search_process: bool = False) -> Iterator[str]:
     """The real WSGI app on a real waitress server on a free loopback port; yields its base URL."""
     from simarchive.config import load_config
     from simarchive.web import create_app
     from waitress.server import create_server
 
-    server = create_server(create_app(load_config(settings)), host="127.0.0.1", port=0, threads=threads)
+    app = create_app(load_config(settings), search_process=search_process)
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
 
     def run() -> None:
         try:
@@ -119,6 +120,8 @@ def serving(settings: Path, threads: int = 2) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
+        if search_process:
+            app.application.searcher.close()
 
 
 @pytest.fixture(scope="session")

@@ -93,7 +93,7 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     if not (config.output / "index.html").is_file():
         raise SimArchiveError(f"{config.output}: no built site; run `make html` first")
     print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    waitress.serve(create_app(config), host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
+    waitress.serve(create_app(config, search_process=not args.search_in_threads), host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
     return ExitStatus.OK
 
 
@@ -165,8 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the built site with search")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=16,
-                   help="waitress threads; static pages keep flowing while searches queue (default 16)")
+    p.add_argument("--threads", type=int, default=32,
+                   help="waitress threads; a thread waiting for a search holds no CPU (default 32)")
+    p.add_argument("--search-in-threads", action="store_true",
+                   help="search in the server's own threads instead of a search process")
     p.set_defaults(func=cmd_serve)
 
     add_capture_parsers(sub)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import requests
 
@@ -38,3 +39,34 @@ def test_a_missing_index_is_a_503_and_the_next_build_mends_it(site):
         assert get(base, "/").status_code == 200
         assert site.build().returncode == 0
         assert get(base, "/api/search", q="pilot").json()["total"] >= 1
+
+
+def test_the_search_process_ends_with_the_server(built_site):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from conftest import BIN, free_port
+
+    port = free_port()
+    server = subprocess.Popen([str(BIN / "sim-archive"), "--settings", str(built_site.settings), "serve",
+                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(f"http://127.0.0.1:{port}", "/api/search", q="pilot").status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        searchers = [int(pid) for pid in children if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(searchers) == 1
+    finally:
+        os.kill(server.pid, signal.SIGKILL)  # the hardest way to go: no clean-up runs in the server
+        server.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{searchers[0]}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(f"/proc/{searchers[0]}").exists() or "Z" in Path(f"/proc/{searchers[0]}/stat").read_text().split()[2]

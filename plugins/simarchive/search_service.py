@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from multiprocessing.connection import Client, Listener
 
 from .config import Config
@@ -20,6 +21,7 @@ __all__ = ["SearchService"]
 
 def _serve(config: Config, address: str, authkey: bytes, ready) -> None:  # noqa: ANN001 - an Event
     """The search process: one shared searcher, one search at a time, a thread per connection."""
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     searcher = Searcher(config.index, config.archive, config.max_query)
     one_at_a_time = threading.Lock()
     with Listener(address, authkey=authkey) as listener:
@@ -27,6 +29,13 @@ def _serve(config: Config, address: str, authkey: bytes, ready) -> None:  # noqa
         while True:
             connection = listener.accept()
             threading.Thread(target=_answer, args=(connection, searcher, one_at_a_time), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End the search process when the server is gone, however it went (even SIGKILL)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _answer(connection, searcher: Searcher, lock: threading.Lock) -> None:  # noqa: ANN001

@@ -96,7 +96,8 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
     # SIGTERM (a service manager, `timeout`) exits like Ctrl-C, so the search process is ended too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    waitress.serve(create_app(config, search_process=not args.search_in_threads), host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
+    app = create_app(config, search_process=not args.search_in_threads)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
     return ExitStatus.OK
 
 

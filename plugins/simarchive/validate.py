@@ -50,20 +50,20 @@ def _cross_check(events: list[Event], sources: dict[str, Source], registry: str)
                 ContentError(where, event.lines["slug"], "Slug", f"'{event.slug}' is already used by {other}")
             )
         slugs.setdefault(event.slug, event)
-        for sid in event.sources:
-            if sid not in sources:
-                problems.append(
-                    ContentError(where, event.lines["sources"], "Sources", f"unknown id '{sid}' (known ids are in {registry})")
-                )
+        known = f"(known ids are in {registry})"
+        problems += [
+            ContentError(where, event.lines["sources"], "Sources", f"unknown id '{sid}' {known}")
+            for sid in event.sources
+            if sid not in sources
+        ]
         for cite in event.citations:
             if cite.source not in sources:
-                problems.append(
-                    ContentError(where, cite.line, "citation", f"unknown id '{cite.source}' in [@{cite.source}] (known ids are in {registry})")
-                )
+                message = f"unknown id '{cite.source}' in [@{cite.source}] {known}"
             elif cite.source not in event.sources:
-                problems.append(
-                    ContentError(where, cite.line, "citation", f"[@{cite.source}] is cited in the text but not listed in Sources")
-                )
+                message = f"[@{cite.source}] is cited in the text but not listed in Sources"
+            else:
+                continue
+            problems.append(ContentError(where, cite.line, "citation", message))
     return problems
 
 

@@ -27,6 +27,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from procmem import family_rss_kib
 from simarchive.capture_processes import capture_in_processes
 from simarchive.config import Config
 from simarchive.registry import Source
@@ -134,39 +135,17 @@ def serve(pages: int, pdfs: int, ready: multiprocessing.Queue) -> None:
     server.serve_forever()
 
 
-def _rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 class MemorySampler:
     """Peak resident memory of this process plus its capture workers, summed, sampled every 20 ms
     (getrusage would give only the largest single process)."""
 
     def __init__(self, skip: set[int]):
-        self.skip, self.peak_kib, self._stop = skip, 0, threading.Event()
+        self.skip, self.peak_kib, self._stop = frozenset(skip), 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _children(self) -> list[int]:
-        me, found = os.getpid(), []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit() and int(entry.name) not in self.skip:
-                try:
-                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == me:
-                        found.append(int(entry.name))
-                except (OSError, IndexError, ValueError):
-                    continue
-        return found
 
     def _run(self) -> None:
         while not self._stop.wait(0.02):
-            total = _rss_kib(os.getpid()) + sum(_rss_kib(pid) for pid in self._children())
-            self.peak_kib = max(self.peak_kib, total)
+            self.peak_kib = max(self.peak_kib, family_rss_kib(os.getpid(), self.skip))
 
     def __enter__(self) -> MemorySampler:
         self._thread.start()

@@ -29,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
+from procmem import family_rss_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 WORDS = ("police officer nurse crisis team trust review campaign letter policy data patients mentoring "
@@ -120,23 +122,6 @@ def wrk(port: int, name: str, paths: list[str], connections: int, seconds: float
     script.write_text(LUA % (",".join(f'"{p}"' for p in paths), name))
     return subprocess.Popen(["wrk", "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s", "-s",
                              str(script), f"http://127.0.0.1:{port}"], stdout=subprocess.PIPE, text=True)
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def family_rss_kib(pid: int) -> int:
-    """The server's resident memory plus its search process's."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
-    return rss_kib(pid) + sum(rss_kib(k) for k in kids)
 
 
 def report(outputs: dict[str, str], seconds: float, memory: list[int]) -> None:

@@ -7,7 +7,6 @@ import html
 import json
 import logging
 import re
-import signal
 import sys
 import traceback
 from enum import IntEnum
@@ -94,8 +93,6 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     if not (config.output / "index.html").is_file():
         raise SimArchiveError(f"{config.output}: no built site; run `make html` first")
     print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    # SIGTERM (a service manager, `timeout`) exits like Ctrl-C, so the search process is ended too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = create_app(config, search_process=not args.search_in_threads)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
     return ExitStatus.OK

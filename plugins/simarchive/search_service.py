@@ -21,7 +21,7 @@ __all__ = ["SearchService"]
 
 def _serve(config: Config, address: str, authkey: bytes, ready) -> None:  # noqa: ANN001 - an Event
     """The search process: one shared searcher, one search at a time, a thread per connection."""
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with, args=(os.getppid(), address), daemon=True).start()
     searcher = Searcher(config.index, config.archive, config.max_query)
     one_at_a_time = threading.Lock()
     with Listener(address, authkey=authkey) as listener:
@@ -31,10 +31,12 @@ def _serve(config: Config, address: str, authkey: bytes, ready) -> None:  # noqa
             threading.Thread(target=_answer, args=(connection, searcher, one_at_a_time), daemon=True).start()
 
 
-def _exit_with(parent: int) -> None:
-    """End the search process when the server is gone, however it went (even SIGKILL)."""
+def _exit_with(parent: int, address: str) -> None:
+    """End the search process, and remove its socket, when the server is gone, however it went
+    (SIGTERM or SIGKILL included: the server needs no clean-up of its own)."""
     while os.getppid() == parent:
         time.sleep(1)
+    shutil.rmtree(os.path.dirname(address), ignore_errors=True)
     os._exit(0)
 
 

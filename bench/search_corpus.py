@@ -84,8 +84,12 @@ def write_capture(archive: Path, source_id: str, text: str, timestamp: str = "20
     folder.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
     (folder / "text.txt").write_bytes(data)
-    meta = {"captured_at": "2026-01-01T00:00:00Z", "sha256": hashlib.sha256(data).hexdigest(),
-            "status": 200, "content_type": "text/html", "length": len(data)}
+    url = f"https://example.org/{source_id}"
+    meta = {"source_id": source_id, "original_url": url, "fetched_url": url, "final_url": url,
+            "redirects": [], "status": 200, "content_type": "text/html", "length": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(), "captured_at": "2026-01-01T00:00:00Z",
+            "via": "live", "wayback_timestamp": None, "tool_version": "bench",
+            "extraction": {"method": "html"}, "metadata": {}, "warnings": []}
     (folder / "capture.json").write_text(json.dumps(meta))
     return len(data)
 

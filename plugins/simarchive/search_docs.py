@@ -87,10 +87,11 @@ class Doc:
 _HASHED = [f for f in fields(Doc) if f.name != "text_path"]
 
 
-def event_text(event: Event) -> str:
+def event_text(event: Event, md: markdown.Markdown | None = None) -> str:
     """The event's summary and body as plain text, as the page shows them (citation keys
-    become numbered references there); the quoted phrases, shown in the references, follow."""
-    html = markdown.markdown(CITATION.sub("", event.body))
+    become numbered references there); the quoted phrases, shown in the references, follow.
+    `md`: a Markdown converter to reuse (making one costs more than converting a short body)."""
+    html = (md or markdown.Markdown()).reset().convert(CITATION.sub("", event.body))
     text = BeautifulSoup(html, "lxml").get_text(" ", strip=True)
     quotes = [f"“{m.group(2)}”" for m in CITATION.finditer(event.body) if m.group(2)]
     return " ".join(filter(None, [event.summary, text, *dict.fromkeys(quotes)]))
@@ -108,8 +109,8 @@ def _spell(*texts: str) -> tuple[str, ...]:
     return tuple(sorted({w.lower() for t in texts for w in _WORD.findall(t) if len(w) > 2}))
 
 
-def _event_doc(event: Event, siteurl: str) -> Doc:
-    text = event_text(event)
+def _event_doc(event: Event, siteurl: str, md: markdown.Markdown) -> Doc:
+    text = event_text(event, md)
     return Doc(
         id=f"event:{event.slug}", type="event", title=event.title, text=text,
         url=f"{siteurl}/events/{event.slug}/", phase=event.phase, actors=tuple(event.actors),
@@ -138,8 +139,9 @@ def _source_doc(source: Source, capture: Capture | None, citing: list[Event], si
 def site_documents(site: Site, config: Config) -> Iterator[Doc]:
     """Yield a Doc per event, per source (its latest capture) and per older capture."""
     citing_by_source: dict[str, list[Event]] = {}
+    md = markdown.Markdown()
     for event in site.events:
-        yield _event_doc(event, config.siteurl)
+        yield _event_doc(event, config.siteurl, md)
         for source_id in dict.fromkeys(event.sources):
             citing_by_source.setdefault(source_id, []).append(event)
     for source in site.sources.values():

@@ -14,14 +14,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import collectors, index, sorting
+import numpy as np
+from whoosh import index
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector
 
 from .archive_index import capture_day
 from .config import Config
 from .errors import QueryError, SearchError
-from .search_facets import DocsCollector, FacetValues
+from .search_engine import IndexArrays
+from .search_facets import FacetValues
 from .search_highlight import Passage, mark, matches, passages
 from .search_index import CURRENT, IndexReport, update_index
 from .search_query import make_parser, parse, prepare, suggest
@@ -37,8 +38,9 @@ FACETS = {
     "publisher": ("publisher_facet", lambda v: wq.Term("publisher_facet", v)),
     "year": ("year", lambda v: wq.NumericRange("year", int(v), int(v))),
 }
-SORTS = {"relevance": None, "date": ("day", False), "newest": ("day", True)}
+SORTS = ("relevance", "date", "newest")  # newest: by date, latest first
 TEXT_FIELDS = {"title", "body", "actors", "publisher", "meta"}
+NUMERIC = ("day", "year")  # read into arrays: date ranges and sorting
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,9 @@ class Results:
 class Searcher:
     """One Whoosh searcher shared by every thread, reopened only when `current` changes.
 
-    A searcher per thread cost about 1 GB each at 10,000 sources, so there is one. Whoosh
-    calls run under a lock: the GIL serialises this pure-Python work anyway, and the lock keeps
-    the shared reader's caches safe; reading text.txt and marking passages run outside it.
+    A searcher per thread cost about 1 GB each at 10,000 sources, so there is one, with the
+    arrays that search_engine evaluates queries on. Searches run under a lock (numpy and
+    Whoosh's shared reader caches); reading text.txt and marking passages run outside it.
     """
 
     def __init__(self, index_dir: Path, archive: Path, max_length: int = 500):
@@ -95,11 +97,12 @@ class Searcher:
         self._lock = threading.Lock()
         self._generation: str | None = None
         self._searcher = None
+        self._arrays: IndexArrays | None = None
         self._facets: FacetValues | None = None
         self._parser = make_parser()
 
     def _current(self):
-        """The searcher and facet values of the live generation, reopened if it changed."""
+        """The searcher, arrays and facet values of the live generation, reopened if it changed."""
         try:
             generation = os.readlink(self.index_dir / CURRENT)
         except OSError:
@@ -108,17 +111,18 @@ class Searcher:
         if generation != self._generation:
             try:
                 fresh = index.open_dir(str(self.index_dir / generation)).searcher()
-                facets = FacetValues(fresh.reader(), {name: f for name, (f, _m) in FACETS.items()})
+                arrays = IndexArrays(fresh, NUMERIC)
+                facets = FacetValues(arrays, {name: f for name, (f, _m) in FACETS.items()})
             except Exception as e:  # noqa: BLE001 - damaged files fail in many ways (struct, pickle,
                 # zlib, Whoosh's own IndexError); each means the same: this index cannot be read.
                 raise SearchError(f"{self.index_dir / generation}: cannot open the index ({e}); "
                                   "rebuild it with `sim-archive index --rebuild`") from e
-            self._facets = facets
+            self._arrays, self._facets = arrays, facets
             old, self._searcher, self._generation = self._searcher, fresh, generation
             if old is not None:
                 old.close()  # no other thread can be using it: every use holds the lock
             logger.info("simarchive: search index generation %s opened", generation)
-        return self._searcher, self._facets
+        return self._searcher, self._arrays, self._facets
 
     def close(self) -> None:
         """Release the index files (the server keeps its searcher for its whole life)."""
@@ -133,14 +137,21 @@ class Searcher:
         text = prepare(request.q, self.max_length)
         query = parse(self._parser, text)
         filters = _filter(request)
+        if request.sort not in SORTS:
+            raise QueryError(f'"{request.sort}" is not a way to sort; use one of {", ".join(SORTS)}.')
         with self._lock:
-            searcher, facet_values = self._current()
-            mask = None if request.all_captures else wq.Term("type", "capture")
-            results, docs = _collect(searcher, query, request, filters, mask)
+            searcher, arrays, facet_values = self._current()
+            found = arrays.evaluate(query)
+            allowed = found.mask
+            if filters is not None:
+                allowed &= arrays.evaluate(filters).mask
+            if not request.all_captures:
+                allowed &= ~arrays.evaluate(wq.Term("type", "capture")).mask
+            docs = _order(np.flatnonzero(allowed), found.score, arrays, request.sort)
             start = (max(1, request.page) - 1) * request.per_page
-            stored = [hit.fields() for hit in list(results)[start:start + request.per_page]]
+            stored = [searcher.stored_fields(int(d)) for d in docs[start:start + request.per_page]]
             total = len(docs)
-            facets = facet_values.counts(docs)
+            facets = facet_values.counts(allowed)
             terms = _terms(query, searcher)
             suggestion = suggest(searcher, text) if total < 5 else None
         hits = [self._hit(fields, terms) for fields in stored]
@@ -176,36 +187,14 @@ def _filter(request: SearchRequest) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
-def _collect(searcher, query: wq.Query, request: SearchRequest, filters, mask):
-    """The top hits up to the page asked, and the numbers of every allowed match, in one pass.
-
-    (Tried and measured slower at 1,000 sources: Whoosh's block-skipping top-N collector for
-    the hits plus posting-list sets for the total and the facets, p50 18 ms against 13 ms.)
-    """
-    docs = DocsCollector(_top(max(1, request.page) * request.per_page, request.sort))
-    # The filter wraps outermost, as in Searcher.collector(), so only allowed docs count.
-    collector = FilterCollector(docs, filters, mask)
-    searcher.search_with_collector(query, collector)
-    return collector.results(), docs.docs
-
-
-def _top(limit: int, sort: str) -> collectors.Collector:
-    """The collector of the best `limit` hits. Its shortcuts are off (block-quality skipping,
-    replacing a matcher by a narrower one once a score threshold is known): they skip matches
-    that cannot reach the top, and the total and the facets must count every match."""
-    sortedby = _sorting(sort)
-    if sortedby is not None:
-        return collectors.SortingCollector(sortedby, limit=limit)
-    return collectors.TopCollector(limit, usequality=False, replace=0)
-
-
-def _sorting(sort: str):
-    if sort not in SORTS:
-        raise QueryError(f'"{sort}" is not a way to sort; use one of {", ".join(SORTS)}.')
-    if SORTS[sort] is None:
-        return None
-    name, reverse = SORTS[sort]
-    return sorting.FieldFacet(name, reverse=reverse)
+def _order(docs: np.ndarray, score: np.ndarray, arrays: IndexArrays, sort: str) -> np.ndarray:
+    """The matching documents in the order asked; ties keep index order, so pages are stable."""
+    if sort == "relevance":
+        key = -score[docs]
+    else:
+        day = arrays.columns["day"][docs]
+        key = -day if sort == "newest" else day
+    return docs[np.lexsort((docs, key))]
 
 
 def _terms(query: wq.Query, searcher) -> frozenset[str]:

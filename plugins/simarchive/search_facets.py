@@ -1,44 +1,42 @@
-"""Facet counts from one pass over the matches, with each document's values read once per index.
+"""Facet counts from the boolean array of matches, with each document's values read once per index.
 
 Whoosh's own grouping asks a column reader for four keys per matching document, in Python,
-on every search. Here every document's facet values are read into lists once, when the
-shared searcher opens a generation, and a search only records the matching document numbers;
-counting them is then a Counter over list lookups.
+on every search. Here every document's facet value is read once, when the shared searcher
+opens a generation, and stored as a small integer code; counting the matches of a search is
+then one numpy bincount per facet.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import numpy as np
 
-from whoosh.collectors import WrappingCollector
+from .search_engine import IndexArrays
 
-__all__ = ["DocsCollector", "FacetValues"]
-
-
-class DocsCollector(WrappingCollector):
-    """Passes every match to the child (the top-N collector) and keeps its global number."""
-
-    def __init__(self, child):
-        super().__init__(child)
-        self.docs: list[int] = []
-
-    def collect(self, sub_docnum):
-        self.docs.append(sub_docnum + self.child.offset)
-        return self.child.collect(sub_docnum)
+__all__ = ["FacetValues"]
 
 
 class FacetValues:
-    """Each document's value for each facet field, indexed by global document number."""
+    """Each facet field's values, as codes indexed by global document number, and their labels."""
 
-    def __init__(self, reader, fields: dict[str, str]):
-        self.values = {name: list(reader.column_reader(field)) for name, field in fields.items()}
+    def __init__(self, arrays: IndexArrays, fields: dict[str, str]):
+        self.codes: dict[str, np.ndarray] = {}
+        self.labels: dict[str, list] = {}
+        for name, field in fields.items():
+            seen: dict = {}
+            values = arrays.column_values(field)
+            self.codes[name] = np.fromiter((seen.setdefault(v, len(seen)) for v in values),
+                                           dtype=np.int64, count=len(values))
+            self.labels[name] = list(seen)
 
-    def counts(self, docs: list[int]) -> dict[str, list[tuple[str, int]]]:
-        """Facet name -> [(value, count)], most frequent first; blanks are left out."""
+    def counts(self, mask: np.ndarray) -> dict[str, list[tuple[str, int]]]:
+        """Facet name -> [(value, count)] over the documents in `mask`, most frequent first;
+        blanks are left out."""
         result = {}
-        for name, values in self.values.items():
-            counter = Counter(values[d] for d in docs)
-            pairs = [(str(k), v) for k, v in counter.items() if _present(k)]
+        for name, codes in self.codes.items():
+            labels = self.labels[name]
+            counted = np.bincount(codes[mask], minlength=len(labels))
+            pairs = [(str(labels[i]), int(counted[i])) for i in np.flatnonzero(counted)
+                     if _present(labels[i])]
             result[name] = sorted(pairs, key=lambda kv: (-kv[1], kv[0]))
         return result
 
@@ -49,4 +47,3 @@ def _present(key) -> bool:
     if isinstance(key, int):
         return 0 < key < 10_000
     return key not in (None, "", b"")
-

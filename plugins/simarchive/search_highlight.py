@@ -20,7 +20,9 @@ __all__ = ["Passage", "mark", "matches", "passages"]
 WINDOW = 220  # characters per passage
 BEFORE = 60  # of them, before the first matched word
 MAX_MATCHES = 300  # a very common word: choosing among its first 300 places is enough
-_REGEX_CACHE: dict[frozenset, re.Pattern | None] = {}
+_REGEX_CACHE: dict[frozenset, tuple[re.Pattern, list[re.Pattern]] | None] = {}
+_WORD_CHAR = re.compile(r"\w")
+_SEPARATE = 8  # up to this many prefixes, one regex each: a literal prefix is found at C speed
 
 
 @dataclass(frozen=True)
@@ -35,24 +37,41 @@ def _term(word: str) -> str | None:
     return terms[0] if len(terms) == 1 else None
 
 
-def _candidates(terms: frozenset[str]) -> re.Pattern | None:
-    """A regex for words that may analyse to one of terms (stems are nearly always prefixes,
-    once a final "i" from "y" is dropped: policy -> polici)."""
+def _candidates(terms: frozenset[str]) -> tuple[re.Pattern, list[re.Pattern]] | None:
+    """Regexes for words that may analyse to one of terms (stems are nearly always prefixes,
+    once a final "i" from "y" is dropped: policy -> polici): one for any text, ignoring case,
+    and for lower-cased text, one per prefix (or one for all when there are many)."""
     if terms not in _REGEX_CACHE:
         prefixes = sorted({t[:-1] if len(t) > 3 else t for t in terms if t}, key=len, reverse=True)
-        _REGEX_CACHE[terms] = (
-            re.compile(r"(?<!\w)(?:%s)\w*" % "|".join(map(re.escape, prefixes)), re.IGNORECASE)
-            if prefixes else None
-        )
+        alternation = r"(?:%s)\w*" % "|".join(map(re.escape, prefixes))
+        lowered = ([re.compile(re.escape(p) + r"\w*") for p in prefixes] if len(prefixes) <= _SEPARATE
+                   else [re.compile(alternation)])
+        _REGEX_CACHE[terms] = (re.compile(r"(?<!\w)" + alternation, re.IGNORECASE), lowered) if prefixes else None
         if len(_REGEX_CACHE) > 1000:
             _REGEX_CACHE.clear()
     return _REGEX_CACHE[terms]
 
 
+def _words(text: str, patterns: tuple[re.Pattern, list[re.Pattern]]) -> list[re.Match]:
+    """The candidate words, in text order. Lower-casing ASCII text keeps every offset, and a
+    regex without a look-behind finds a literal prefix many times faster (0.02 ms against 0.5
+    for 30 KB), so there the start of a word is checked afterwards; other text may change
+    length when lower-cased, so it is searched as it is."""
+    if not text.isascii():
+        return list(patterns[0].finditer(text))
+    lowered = text.lower()
+    starts: dict[int, re.Match] = {}
+    for pattern in patterns[1]:
+        for m in pattern.finditer(lowered):
+            if m.start() == 0 or not _WORD_CHAR.match(lowered, m.start() - 1):
+                starts.setdefault(m.start(), m)
+    return [starts[k] for k in sorted(starts)]
+
+
 def matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
-    pattern = _candidates(terms)
+    patterns = _candidates(terms)
     found = []
-    for m in pattern.finditer(text) if pattern else ():
+    for m in _words(text, patterns) if patterns else ():
         term = _term(m.group(0).lower())
         if term in terms:
             found.append((m.start(), m.end(), term))

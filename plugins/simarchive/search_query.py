@@ -18,7 +18,6 @@ from whoosh.searching import Searcher
 
 from .errors import QueryError
 from .search_index import ANALYZER, SCHEMA
-from .search_phrase import exact_phrases
 
 __all__ = ["FIELDS", "parse", "prepare", "suggest"]
 
@@ -156,7 +155,6 @@ def parse(parser: MultifieldParser, text: str) -> wq.Query:
     except (QueryParserError, ValueError, TypeError) as e:
         raise QueryError(f"The query could not be understood ({e}); try fewer operators or "
                          "put the words in quotes.") from None
-    query = exact_phrases(query)
     if query is wq.NullQuery:
         raise QueryError("Nothing to search for: the query has only very common words "
                          "(such as \"the\" or \"of\") or operators. Add a more specific word.")

@@ -1,11 +1,13 @@
-"""Searches in a process of their own. Whoosh is pure Python: a search in the server's process
-holds the GIL while the static pages wait. The server's threads send each search over a local
-connection and wait on the socket, which holds nothing."""
+"""Searches in processes of their own. Searching is mostly Python: a search in the server's
+process holds the GIL while the static pages wait, and one process uses one core. The server's
+threads send each search over a local connection to an idle search process (one per core by
+default) and wait on the socket, which holds nothing."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -56,37 +58,53 @@ def _answer(connection, searcher: Searcher, lock: threading.Lock) -> None:  # no
 
 
 class SearchService:
-    """Searcher's interface, answered by a child process; one connection per server thread."""
+    """Searcher's interface, answered by child processes: each search goes to an idle one, over
+    that thread's own connection to it."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, processes: int = 1):
         self._folder = tempfile.mkdtemp(prefix="sim-search-")
-        self._address = os.path.join(self._folder, "search.sock")
         self._authkey = os.urandom(16)
         context = multiprocessing.get_context("spawn")  # never fork a process that has threads
-        ready = context.Event()
-        self._process = context.Process(target=_serve, args=(config, self._address, self._authkey, ready),
-                                        daemon=True, name="sim-archive search")
-        self._process.start()
-        if not ready.wait(60):
-            self.close()
-            raise SearchError("the search process did not start within 60 seconds")
+        self._addresses = [os.path.join(self._folder, f"search-{n}.sock") for n in range(max(1, processes))]
+        self._processes = []
+        for address in self._addresses:
+            ready = context.Event()
+            process = context.Process(target=_serve, args=(config, address, self._authkey, ready),
+                                      daemon=True, name="sim-archive search")
+            process.start()
+            self._processes.append(process)
+            if not ready.wait(60):
+                self.close()
+                raise SearchError("a search process did not start within 60 seconds")
+        self._idle: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for n in range(len(self._addresses)):
+            self._idle.put(n)
         self._local = threading.local()
 
     def search(self, request: SearchRequest) -> Results:
-        connection = getattr(self._local, "connection", None)
+        n = self._idle.get()  # waits while every search process is busy
         try:
-            if connection is None:
-                connection = self._local.connection = Client(self._address, authkey=self._authkey)
-            connection.send(request)
-            status, value = connection.recv()
-        except (OSError, EOFError) as e:
-            self._local.connection = None
-            raise SearchError("the search process stopped; restart `sim-archive serve`") from e
+            status, value = self._ask(n, request)
+        finally:
+            self._idle.put(n)
         if status == "error":
             raise value
         return value
 
+    def _ask(self, n: int, request: SearchRequest):
+        connections = self._local.__dict__.setdefault("connections", {})
+        try:
+            if n not in connections:
+                connections[n] = Client(self._addresses[n], authkey=self._authkey)
+            connections[n].send(request)
+            return connections[n].recv()
+        except (OSError, EOFError) as e:
+            connections.pop(n, None)
+            raise SearchError("a search process stopped; restart `sim-archive serve`") from e
+
     def close(self) -> None:
-        self._process.terminate()
-        self._process.join(timeout=5)
+        for process in self._processes:
+            process.terminate()
+        for process in self._processes:
+            process.join(timeout=5)
         shutil.rmtree(self._folder, ignore_errors=True)

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -31,6 +32,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import search_fts5  # noqa: E402
+from procmem import family_rss_kib  # noqa: E402
 from search_corpus import PHRASES, Corpus, add_source, write_site  # noqa: E402
 from simarchive.config import load_config  # noqa: E402
 from simarchive.search import Searcher, SearchRequest, index_site  # noqa: E402
@@ -107,10 +109,24 @@ def start(command: list[str], port: int) -> subprocess.Popen:
     raise RuntimeError(f"server did not start: {command}")
 
 
-def memory_mb(pid: int) -> tuple[float, float]:
-    """(resident now, peak resident) in MB, from /proc."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+class MemoryWatch:
+    """The resident memory of a server and its search processes, summed, sampled every 0.1 s."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak = max(self.peak, family_rss_kib(self.pid))
+
+    def stop(self) -> tuple[float, float]:
+        """(now, peak) in MB."""
+        self._stop.set()
+        self._thread.join()
+        now = family_rss_kib(self.pid)
+        return now / 1024, max(self.peak, now) / 1024
 
 
 def measure(base: str, qs: list[str]) -> dict:
@@ -198,6 +214,9 @@ def run_size(count: int, work: Path, corpus: Corpus) -> None:
     config = load_config(settings)
 
     report = index_site(config, rebuild=True)
+    if report.bytes_read < text_bytes:
+        raise SystemExit(f"the index read {report.bytes_read:,} of {text_bytes:,} bytes of archived text: "
+                         "the synthetic captures no longer match the capture format (see the warnings above)")
     size = folder_mb(config.index / os.readlink(config.index / "current"))
     db = root / "fts5.db"
     t = time.perf_counter()
@@ -222,8 +241,9 @@ def run_size(count: int, work: Path, corpus: Corpus) -> None:
                     "serve", "--port", str(port), "--threads", "8"], port)
     fserver = start([sys.executable, str(HERE / "search_fts5.py"), str(db), str(fport)], fport)
     try:
+        watch = MemoryWatch(server.pid)
         ours = measure(f"http://127.0.0.1:{port}/api/search", [q for _k, q, _s in qs])
-        rss, peak = memory_mb(server.pid)
+        rss, peak = watch.stop()
         theirs = measure(f"http://127.0.0.1:{fport}/api/search", [s for _k, _q, s in qs])
     finally:
         server.terminate()
@@ -233,7 +253,7 @@ def run_size(count: int, work: Path, corpus: Corpus) -> None:
     latency_lines("HTTP sequential", ours["seq"], theirs["seq"])
     latency_lines(f"HTTP {CLIENTS} clients", ours["conc"], theirs["conc"])
     line(f"searches/s at {CLIENTS} clients", ours["rate"], theirs["rate"], "/s")
-    print(f"  server resident memory: {rss:.0f} MB now, {peak:.0f} MB peak; "
+    print(f"  server resident memory, with its {os.cpu_count()} search processes: {rss:.0f} MB now, {peak:.0f} MB peak; "
           f"non-200 answers: {ours['errors']} (FTS5 {theirs['errors']})", flush=True)
 
     terms = [q for k, q, _s in qs if k in ("common", "rare")]

@@ -97,13 +97,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Path, threads: int = 2, search_process: bool = False) -> Iterator[str]:
+def serving(settings: Path, threads: int = 2, search_processes: int = 0) -> Iterator[str]:
     """The real WSGI app on a real waitress server on a free loopback port; yields its base URL."""
     from simarchive.config import load_config
     from simarchive.web import create_app
     from waitress.server import create_server
 
-    app = create_app(load_config(settings), search_process=search_process)
+    app = create_app(load_config(settings), search_processes=search_processes)
     server = create_server(app, host="127.0.0.1", port=0, threads=threads)
 
     def run() -> None:
@@ -120,7 +120,7 @@ def serving(settings: Path, threads: int = 2, search_process: bool = False) -> I
     finally:
         server.close()
         thread.join(timeout=5)
-        if search_process:
+        if search_processes:
             app.application.searcher.close()
 
 

@@ -6,6 +6,7 @@ import argparse
 import html
 import json
 import logging
+import os
 import re
 import sys
 import traceback
@@ -93,7 +94,7 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     if not (config.output / "index.html").is_file():
         raise SimArchiveError(f"{config.output}: no built site; run `make html` first")
     print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    app = create_app(config, search_process=not args.search_in_threads)
+    app = create_app(config, search_processes=0 if args.search_in_threads else args.search_processes)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
     return ExitStatus.OK
 
@@ -168,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=32,
                    help="waitress threads; a thread waiting for a search holds no CPU (default 32)")
+    p.add_argument("--search-processes", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="search processes, each searching on one core (default: one per core)")
     p.add_argument("--search-in-threads", action="store_true",
                    help="search in the server's own threads instead of a search process")
     p.set_defaults(func=cmd_serve)

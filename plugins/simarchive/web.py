@@ -59,7 +59,7 @@ def _add_static_headers(headers, path, url) -> None:
 class SearchApp:
     """Answers what is not a static file: the search page, the JSON API, or a 404 page."""
 
-    def __init__(self, config: Config, search_process: bool = False):
+    def __init__(self, config: Config, search_processes: int = 0):
         self.config = config
         self.env = Environment(
             loader=FileSystemLoader(str(config.theme / "templates")),
@@ -68,13 +68,13 @@ class SearchApp:
             lstrip_blocks=True,
         )
         self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url)
-        # One searcher for the whole server, reopened when a build switches the index: in a
-        # process of its own (sim-archive serve), or here (tests, embedding).
-        self.searcher = SearchService(config) if search_process else \
+        # Searchers reopened when a build switches the index: one in each search process
+        # (sim-archive serve), or one shared here (tests, embedding).
+        self.searcher = SearchService(config, search_processes) if search_processes else \
             Searcher(config.index, config.archive, config.max_query)
         # In this process, searches are CPU-bound Python: more at once than there are cores only
         # makes each slower and starves the static pages of the GIL. The rest wait their turn.
-        self._slots = threading.BoundedSemaphore(1_000 if search_process else (os.cpu_count() or 2))
+        self._slots = threading.BoundedSemaphore(1_000 if search_processes else (os.cpu_count() or 2))
 
     def _search(self, request):
         with self._slots:
@@ -148,8 +148,8 @@ def app_from_settings(settings: str = "pelicanconf.py") -> WhiteNoise:
     return create_app(load_config(Path(settings)))
 
 
-def create_app(config: Config, search_process: bool = False) -> WhiteNoise:
-    """The whole server: static files from output/ first, then SearchApp (searching in a child
-    process when search_process is true)."""
-    return WhiteNoise(SearchApp(config, search_process), root=str(config.output), index_file=True,
+def create_app(config: Config, search_processes: int = 0) -> WhiteNoise:
+    """The whole server: static files from output/ first, then SearchApp (searching in that
+    many child processes, or in the server's threads when 0)."""
+    return WhiteNoise(SearchApp(config, search_processes), root=str(config.output), index_file=True,
                       add_headers_function=_add_static_headers)

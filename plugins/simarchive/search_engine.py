@@ -237,7 +237,9 @@ class IndexArrays:
             if not all((fieldname, b) in reader for b in btexts):
                 continue
             postings = [self.postings(reader, fieldname, b, values=True) for b in btexts]
-            counts = phrase_counts([(ids, values) for ids, _weights, values in postings])
+            # A posting's weight is its number of positions times the field's boost.
+            counts = phrase_counts([(ids, np.rint(weights / field.format.field_boost).astype(np.int64), values)
+                                    for ids, weights, values in postings])
             if counts is None:
                 continue
             docs, tf = counts

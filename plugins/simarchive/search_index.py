@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["ANALYZER", "CURRENT", "SCHEMA", "IndexReport", "current_generation", "update_index"]
 
 CURRENT = "current"
-SCHEMA_VERSION = "8"  # bump when SCHEMA changes: a build then starts a fresh generation
+SCHEMA_VERSION = "9"  # bump when SCHEMA changes: a build then starts a fresh generation
 # Posting blocks are not compressed: Whoosh keeps a block's ids, weights and positions in one
 # zlib stream, so with compression even a one-word search inflated every position of that word
 # (40 ms for a word in all 10,000 sources, against 2 ms). The index is about twice the size.

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import multiprocessing
+import os
+import threading
 import time
 from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
+from pelican.writers import Writer
 
 from .archive_index import capture_day, list_captures
 from .axis import build_axis
@@ -160,7 +164,31 @@ class SiteView:
 class SimGenerator(Generator):
     """Writes the timeline, the archive's catalogue, a page per source and timeline.json."""
 
+    _child = None
+
+    def refresh_metadata_intersite_links(self) -> None:
+        # Pelican calls this on each generator in turn once every page's content is final (the
+        # events' generator comes before this one) and before any page is written. So from here
+        # our pages are written by a forked process while Pelican writes the event pages, as
+        # Sphinx's parallel builds do; a build takes a third less time on two cores. Where
+        # there is no fork, or other threads are running, generate_output writes them.
+        if hasattr(os, "fork") and threading.active_count() == 1:
+            self._child = multiprocessing.get_context("fork").Process(
+                target=self.write_pages, name="simarchive pages", daemon=True)
+            self._child.start()
+
     def generate_output(self, writer) -> None:
+        if self._child is None:
+            self.write_pages(writer)
+            return
+        self._child.join()
+        if self._child.exitcode:
+            logger.error("simarchive: writing the timeline, catalogue and source pages failed (exit status "
+                         "%s); the reason is above", self._child.exitcode)
+            raise SystemExit(1)
+
+    def write_pages(self, writer: Writer | None = None) -> None:
+        writer = writer or Writer(self.output_path, settings=self.settings)
         view = _view(self)
         config = view.config
         articles = {a.slug: a for a in self.context.get("articles", [])}

@@ -24,6 +24,9 @@ __all__ = ["SearchService"]
 def _serve(config: Config, address: str, authkey: bytes, ready) -> None:  # noqa: ANN001 - an Event
     """The search process: one shared searcher, one search at a time, a thread per connection."""
     threading.Thread(target=_exit_with, args=(os.getppid(), address), daemon=True).start()
+    # A search takes milliseconds of CPU, a static page microseconds: under load the static
+    # pages go first, and searches use the rest (both cores, with one process per core).
+    os.nice(5)
     searcher = Searcher(config.index, config.archive, config.max_query)
     one_at_a_time = threading.Lock()
     with Listener(address, authkey=authkey) as listener:

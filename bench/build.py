@@ -108,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3, help="builds of each kind (the medians are printed)")
+    parser.add_argument("--workdir", type=Path, help="where to build (default: the system's temporary folder)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sim-bench-", dir=args.workdir) as tmp:
         root = Path(tmp)
         for name, plain in (("ours", False), ("plain", True)):
             write_content(root / name / "content", args.events, plain=plain)

@@ -15,7 +15,7 @@ help:
 	@echo "make capture capture every source not captured yet (needs the internet)"
 	@echo "make verify  re-read and re-hash every capture in archive/"
 	@echo "make clean   remove output/, var/ and .venv/"
-	@echo "make bench   run bench/search.py (about 20 minutes; not part of make test)"
+	@echo "make bench   run bench/search.py (about 10 minutes; not part of make test)"
 
 # Reinstalled whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml

@@ -138,7 +138,7 @@ def report(outputs: dict[str, str], seconds: float, memory: list[int]) -> None:
               f"non-2xx {bad_status}, failed connections {failed}")
     print(f"requests: {total} in {seconds:.0f} s = {total / seconds:.0f} requests/s; errors: {errors}")
     half = len(memory) // 2
-    print(f"server memory (RSS, with its search process): start {memory[0] / 1024:.0f} MiB, "
+    print(f"server memory (RSS, with its search processes): start {memory[0] / 1024:.0f} MiB, "
           f"peak {max(memory) / 1024:.0f} MiB, end {memory[-1] / 1024:.0f} MiB; peak in first half "
           f"{max(memory[:half]) / 1024:.0f} MiB, second half {max(memory[half:]) / 1024:.0f} MiB")
 

@@ -253,8 +253,8 @@ def run_size(count: int, work: Path, corpus: Corpus) -> None:
     latency_lines("HTTP sequential", ours["seq"], theirs["seq"])
     latency_lines(f"HTTP {CLIENTS} clients", ours["conc"], theirs["conc"])
     line(f"searches/s at {CLIENTS} clients", ours["rate"], theirs["rate"], "/s")
-    print(f"  server resident memory, with its {os.cpu_count()} search processes: {rss:.0f} MB now, {peak:.0f} MB peak; "
-          f"non-200 answers: {ours['errors']} (FTS5 {theirs['errors']})", flush=True)
+    print(f"  server resident memory, with its {os.cpu_count()} search processes: {rss:.0f} MB now, "
+          f"{peak:.0f} MB peak; non-200 answers: {ours['errors']} (FTS5 {theirs['errors']})", flush=True)
 
     terms = [q for k, q, _s in qs if k in ("common", "rare")]
     rg = ripgrep(root, terms)

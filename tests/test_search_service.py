@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import requests
-
 from conftest import serving
 
 

@@ -1,8 +1,10 @@
 """Full-text search: the one entry point the site, the server and the CLI use.
 
 Whoosh is imported only by the modules named search*: search_index (schema, incremental
-build), search_query (parsing and refusals), search_highlight (passages) and this one, so
-another engine could replace them without touching the rest of the code.
+build), search_analysis and search_positions (what is indexed, and how positions are stored),
+search_query (parsing and refusals), search_engine (evaluating a query over the postings) and
+this one, so another engine could replace them without touching the rest of the code.
+search_phrase, search_facets and search_highlight work on arrays and text.
 """
 
 from __future__ import annotations
@@ -172,7 +174,8 @@ class Searcher:
             source_kind=fields.get("source_kind", ""), publisher=fields.get("publisher", ""),
             date=fields.get("date", ""), year=fields.get("year"),
             captured=capture_day(fields["captured"]) if fields.get("captured") else "",
-            captured_at=fields.get("captured", ""), passages=passages(text, terms, fields.get("text_url") or fields["url"]),
+            captured_at=fields.get("captured", ""),
+            passages=passages(text, terms, fields.get("text_url") or fields["url"]),
         )
 
 

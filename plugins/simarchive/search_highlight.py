@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
-from .search_index import ANALYZER
+from .search_analysis import ANALYZER
 
 __all__ = ["Passage", "mark", "matches", "passages"]
 
@@ -43,7 +43,7 @@ def _candidates(terms: frozenset[str]) -> tuple[re.Pattern, list[re.Pattern]] | 
     and for lower-cased text, one per prefix (or one for all when there are many)."""
     if terms not in _REGEX_CACHE:
         prefixes = sorted({t[:-1] if len(t) > 3 else t for t in terms if t}, key=len, reverse=True)
-        alternation = r"(?:%s)\w*" % "|".join(map(re.escape, prefixes))
+        alternation = "(?:" + "|".join(map(re.escape, prefixes)) + r")\w*"
         lowered = ([re.compile(re.escape(p) + r"\w*") for p in prefixes] if len(prefixes) <= _SEPARATE
                    else [re.compile(alternation)])
         _REGEX_CACHE[terms] = (re.compile(r"(?<!\w)" + alternation, re.IGNORECASE), lowered) if prefixes else None
@@ -84,7 +84,7 @@ def _best_windows(found: list[tuple[int, int, str]], count: int) -> list[int]:
     """Start offsets of the windows holding the most distinct terms (then the most matches)."""
     scored = []
     right = 0
-    for left, (start, _end, _term_) in enumerate(found):
+    for left, (start, _end, _matched) in enumerate(found):
         right = max(right, left)
         while right + 1 < len(found) and found[right + 1][1] <= start + WINDOW - BEFORE:
             right += 1

@@ -38,7 +38,7 @@ from .search_positions import ArrayPositions
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ANALYZER", "CURRENT", "SCHEMA", "IndexReport", "current_generation", "update_index"]
+__all__ = ["CODEC", "CURRENT", "SCHEMA", "IndexReport", "current_generation", "update_index"]
 
 CURRENT = "current"
 SCHEMA_VERSION = "10"  # bump when SCHEMA changes: a build then starts a fresh generation

@@ -27,11 +27,12 @@ def phrase_counts(postings: list[tuple[np.ndarray, np.ndarray, list[bytes]]]) ->
         return None
     decoded = []
     room = np.zeros(len(common), dtype=np.int64)  # slots per document: past its furthest position
-    for ids, counts, values in postings:
+    for ids, all_counts, all_values in postings:
+        counts, values = all_counts, all_values
         if len(ids) != len(common):
             keep = np.isin(ids, common, assume_unique=True)
-            counts = counts[keep]
-            values = [v for v, kept in zip(values, keep.tolist()) if kept]
+            counts = all_counts[keep]
+            values = [v for v, kept in zip(all_values, keep.tolist(), strict=True) if kept]
         positions = positions_array(counts, values)
         np.maximum(room, positions[np.cumsum(counts) - 1] + 1, out=room)  # positions ascend per document
         decoded.append((counts, positions))

@@ -17,7 +17,8 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .errors import QueryError
-from .search_index import ANALYZER, SCHEMA
+from .search_analysis import ANALYZER
+from .search_index import SCHEMA
 
 __all__ = ["FIELDS", "parse", "prepare", "suggest"]
 

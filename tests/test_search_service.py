@@ -70,3 +70,19 @@ def test_the_search_process_ends_with_the_server(built_site):
         while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+def test_a_search_that_fails_unexpectedly_leaves_the_process_answering(built_site):
+    import pytest
+    from simarchive.config import load_config
+    from simarchive.errors import SearchError
+    from simarchive.search import SearchRequest
+    from simarchive.search_service import SearchService
+
+    service = SearchService(load_config(built_site.settings), processes=1)
+    try:
+        with pytest.raises(SearchError, match="a search failed"):
+            service.search(SearchRequest(q=None))  # not a string: fails inside the search process
+        assert service.search(SearchRequest("pilot")).total >= 1
+    finally:
+        service.close()

@@ -5,6 +5,7 @@ default) and wait on the socket, which holds nothing."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
@@ -19,6 +20,8 @@ from .errors import SearchError, SimArchiveError
 from .search import Results, Searcher, SearchRequest
 
 __all__ = ["SearchService"]
+
+logger = logging.getLogger(__name__)
 
 
 def _serve(config: Config, address: str, authkey: bytes, ready) -> None:  # noqa: ANN001 - an Event
@@ -41,6 +44,9 @@ def _serve(config: Config, address: str, authkey: bytes, ready) -> None:  # noqa
             reply.put(("ok", searcher.search(request)))
         except SimArchiveError as e:  # QueryError and SearchError travel back to be raised there
             reply.put(("error", e))
+        except Exception as e:  # noqa: BLE001 - a bug in one search must not stop this process
+            logger.exception("simarchive: the search for %r failed", getattr(request, "q", request))
+            reply.put(("error", SearchError(f"a search failed ({e.__class__.__name__}); see the server's log")))
 
 
 def _accept(listener: Listener, work: queue.SimpleQueue) -> None:

@@ -217,9 +217,8 @@ class IndexArrays:
         return self.none()
 
     def _phrase(self, q: Phrase) -> Matches:
-        """An exact phrase (slop 1): documents where word k sits at position p + k for every k,
-        found by intersecting (document, position) keys; scored like its words, counting only
-        the phrase's occurrences."""
+        """An exact phrase (slop 1): documents where word k sits at position p + k for every k
+        (search_phrase); scored like its words, counting only the phrase's occurrences."""
         if q.slop != 1:
             return self._whoosh(q)
         fieldname = q.fieldname
@@ -233,19 +232,18 @@ class IndexArrays:
         if not btexts:
             return self.none()
         found = self.none()
+        fb = field.format.field_boost  # a posting's weight is its number of positions times this
         for reader, offset in self.leaves:
             if not all((fieldname, b) in reader for b in btexts):
                 continue
             postings = [self.postings(reader, fieldname, b, values=True) for b in btexts]
-            # A posting's weight is its number of positions times the field's boost.
-            counts = phrase_counts([(ids, np.rint(weights / field.format.field_boost).astype(np.int64), values)
+            counts = phrase_counts([(ids, np.rint(weights / fb).astype(np.int64), values)
                                     for ids, weights, values in postings])
             if counts is None:
                 continue
             docs, tf = counts
             docs = docs + offset
             found.mask[docs] = True
-            fb = field.format.field_boost
             for btext in btexts:
                 found.score[docs] += self.bm25(fieldname, btext, docs, tf * fb) * q.boost
         return found

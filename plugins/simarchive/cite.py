@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,18 +162,17 @@ class CiteBook:
         return found
 
 
-def write_downloads(book: CiteBook, output: Path, threads: int = 4) -> int:
+def write_downloads(book: CiteBook, output: Path) -> int:
     """Write cite.bib, cite.ris and cite.json beside every citable page; return how many.
-    Files are written by several threads: creating one is mostly the kernel's work."""
-
-    def write(citation: Citation) -> int:
+    One thread: the build runs this in its worker process beside Pelican's, and with four
+    threads there the whole build of 1,000 events was a sixth slower on this machine's disk."""
+    count = 0
+    for citation in book.all():
         folder = output / citation.folder
         folder.mkdir(parents=True, exist_ok=True)
         for ext, _, writer, _ in EXPORTS:
             # newline="" keeps RIS's CRLF as written, on every platform.
             with open(folder / f"cite.{ext}", "w", encoding="utf-8", newline="") as f:
                 f.write(writer(citation.item))
-        return len(EXPORTS)
-
-    with ThreadPoolExecutor(threads, thread_name_prefix="simarchive-cite") as pool:
-        return sum(pool.map(write, book.all()))
+            count += 1
+    return count

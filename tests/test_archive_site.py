@@ -176,3 +176,14 @@ def test_source_page_cites_its_latest_archived_copy(archived_site):
     assert f"/sources/island-news/captures/{capture.timestamp}/" in apa
     bib = (site.output / "sources" / "island-news" / "cite.bib").read_text(encoding="utf-8")
     assert capture.sha256 in bib
+
+
+def test_a_warning_from_the_build_worker_reaches_the_build_log(archived_site):
+    """Capture pages are written by the build's worker process; what it logs is shown all the same."""
+    site = archived_site
+    (capture,) = list_captures(site.archive, "island-news")
+    capture.warc_path.unlink()
+    result = site.build()
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert f"{capture.warc_path}: missing; run sim-archive verify" in result.stdout + result.stderr
+    assert (site.output / "sources" / "island-news" / "captures" / capture.timestamp / "index.html").is_file()

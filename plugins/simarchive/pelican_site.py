@@ -1,35 +1,32 @@
-"""The Pelican glue, and the only module that imports Pelican: signals and page generators."""
+"""The Pelican glue, and the only module that imports Pelican: signals, a generator, and the
+worker's pages."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
+from pelican.writers import Writer
 
-from .archive_index import capture_day, list_captures
-from .axis import build_axis
-from .catalogue import SORTS, catalogue_pages, page_path
+from .build_worker import ArchiveWorker
 from .citations import References
-from .cite import CiteBook, write_downloads
 from .config import Config
 from .dates import parse_when
 from .errors import ConfigError
 from .events import split_list
-from .publish import capture_files, publish_capture
-from .registry import KINDS
-from .timeline import archive_status, facets, timeline_data
-from .timelinejs import timelinejs_data
+from .site_view import SiteView, install
 from .validate import Site, load_site
 
+if TYPE_CHECKING:
+    from .archive_pages import ArchivePages
+
 logger = logging.getLogger(__name__)
-_BACKGROUND = ThreadPoolExecutor(1, thread_name_prefix="simarchive")
 
 
 def _config(settings: dict) -> Config:
@@ -91,125 +88,57 @@ def _view(generator) -> SiteView:
     return view
 
 
-def _citebook(generator) -> CiteBook:
-    book = generator.context.get("SIMARCHIVE_CITEBOOK")
-    if book is None:  # once per build too, like the view
-        view = _view(generator)
-        book = generator.context["SIMARCHIVE_CITEBOOK"] = CiteBook(view.config, view.site, view.captures)
-    return book
-
-
 def add_globals(generator) -> None:
-    """Give every template the registry and the archive status, through one object: `sim`."""
-    generator.env.globals["sim"] = _view(generator)
-    generator.env.globals["citebook"] = _citebook(generator)
-    generator.env.filters["capture_day"] = capture_day
+    """Give every template the registry and the archive status, through one object: `sim`; and
+    start the build's worker, now that the content is known to be sound."""
+    install(generator.env, _view(generator))
+    _worker(generator)
 
 
-class SiteView:
-    """What templates may ask of the content and the archive."""
+def archive_pages(settings: dict) -> ArchivePages:
+    """In the worker process: Pelican's template environment and writer over our own reading of
+    the site, which the main process has already checked and reported on."""
+    from .archive_pages import ArchivePages  # only the worker writes these pages
 
-    def __init__(self, config: Config, site: Site):
-        self.config = config
-        self.site = site
-        self.sources = self.site.sources
-        self._captures = {sid: list_captures(config.archive, sid) for sid in self.sources}
-        self._positions: dict[str, int] | None = None
+    config = _config(settings)
+    view = SiteView(config, load_site(config))
+    generator = Generator(context=settings.copy(), settings=settings, path=settings["PATH"],
+                          theme=settings["THEME"], output_path=settings["OUTPUT_PATH"])
+    install(generator.env, view)
+    return ArchivePages(view, generator, Writer(settings["OUTPUT_PATH"], settings=settings))
 
-    def captures(self, source_id: str):
-        return self._captures.get(source_id, [])
 
-    def latest(self, source_id: str):
-        captures = self.captures(source_id)
-        return captures[-1] if captures else None
+def _worker(generator) -> ArchiveWorker:
+    # One worker per build, in the run's shared context like the view.
+    worker = generator.context.get("SIMARCHIVE_WORKER")
+    if worker is None:
+        worker = generator.context["SIMARCHIVE_WORKER"] = ArchiveWorker(archive_pages, generator.settings)
+    return worker
 
-    def text(self, capture) -> str:
-        """The extracted text of a capture, as stored (templates escape it)."""
-        try:
-            return capture.text_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            logger.warning("simarchive: %s: cannot read (%s); run sim-archive verify", capture.text_path, e)
-            return ""
 
-    def files(self, capture) -> dict[str, str]:
-        return capture_files(capture)
-
-    def captured_ids(self) -> list[str]:
-        return [sid for sid, captures in self._captures.items() if captures]
-
-    def quote_status(self, slug: str, source_id: str, quote: str):
-        """The QuoteResult of one quoted citation: .found, and .capture where it was found."""
-        return self.site.quotes.status(slug, source_id, quote)
-
-    def events_citing(self, source_id: str):
-        return self.site.events_citing(source_id)
-
-    def status(self, source_id: str) -> str:
-        """archived, wayback or not-captured: what a source's badge says."""
-        return archive_status(self.latest(source_id))
-
-    def neighbours(self, slug: str):
-        """The events before and after this one in time order (None at either end)."""
-        if self._positions is None:
-            self._positions = {e.slug: i for i, e in enumerate(self.site.events)}
-        i = self._positions.get(slug)
-        if i is None:
-            return None, None
-        events = self.site.events
-        return (events[i - 1] if i > 0 else None), (events[i + 1] if i + 1 < len(events) else None)
+def start_archive(generator) -> None:
+    """Start the worker on the archive's pages as soon as Pelican has emptied the output: at the
+    first event read (Pelican sends this before each one). With no event, it starts later."""
+    _worker(generator).write_archive()
 
 
 class SimGenerator(Generator):
-    """Writes the timeline, the archive's catalogue, a page per source and timeline.json."""
-
-    _downloads: Future | None = None
+    """Hands the timeline to the build's worker and waits for it (see build_worker)."""
 
     def refresh_metadata_intersite_links(self) -> None:
-        # Pelican calls this on each generator once every page's content is final and before any
-        # page is written. The citation downloads (three small files per page: 3,180 for 1,000
-        # events) start here, in threads: creating a file is mostly the kernel's work, which
-        # runs beside Pelican writing the event pages instead of after it.
-        self._downloads = _BACKGROUND.submit(write_downloads, _citebook(self), Path(self.output_path))
+        # Pelican calls this on each generator once every article is final (its links resolved)
+        # and before any page is written: the worker draws the timeline while Pelican writes the
+        # event pages, with the parts of them the worker has made meanwhile.
+        worker = _worker(self)
+        articles = {a.slug: a for a in self.context.get("articles", [])}
+        worker.write_timeline([articles[e.slug] for e in _view(self).site.events if e.slug in articles])
+        for slug, parts in worker.event_parts().items():
+            if slug in articles:
+                articles[slug].parts = parts
 
     def generate_output(self, writer) -> None:
-        self.write_pages(writer)
-        downloads = self._downloads or _BACKGROUND.submit(write_downloads, _citebook(self), Path(self.output_path))
-        logger.info("simarchive: wrote %d citation downloads", downloads.result())
-
-    def write_pages(self, writer) -> None:
-        view = _view(self)
-        config = view.config
-        articles = {a.slug: a for a in self.context.get("articles", [])}
-        events = [articles[e.slug] for e in view.site.events if e.slug in articles]
-        write = writer.write_file
-        write("index.html", self.get_template("timeline"), self.context, events=events, page_name="timeline",
-              axis=build_axis(view.site.events, config.phases), facets=facets(view.site, config.phases))
-        for catalogue in catalogue_pages(view.sources, view.latest):
-            write(catalogue.path, self.get_template("sources"), self.context, page_name="sources",
-                  catalogue=catalogue, sorts=SORTS, kinds=catalogue_kinds(view.sources), page_path=page_path)
-        for source in view.sources.values():
-            write(f"sources/{source.id}/index.html", self.get_template("source"), self.context,
-                  source=source, page_name="source")
-        for source in view.sources.values():
-            for capture in view.captures(source.id):
-                folder = f"sources/{source.id}/captures/{capture.timestamp}"
-                write(f"{folder}/index.html", self.get_template("capture"), self.context, source=source,
-                      capture=capture, text=view.text(capture), page_name="source")
-                publish_capture(capture, Path(self.output_path) / folder)
-        write("404.html", self.get_template("error"), self.context, page_name="",
-              heading="Page not found", message="There is no page at this address.")
-        _write_json(Path(self.output_path) / "timeline.json", timeline_data(view.site, view, config.siteurl))
-        _write_json(Path(self.output_path) / "timeline-timelinejs.json",
-                    timelinejs_data(view.site, config.sitename, config.siteurl, config.phases))
-
-
-def _write_json(path: Path, data: dict) -> None:
-    # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-
-
-def catalogue_kinds(sources) -> list[str]:
-    return [kind for kind in KINDS if any(s.kind == kind for s in sources.values())]
+        pages, downloads = _worker(self).result()
+        logger.info("simarchive: the worker wrote %d pages and %d citation downloads", pages, downloads)
 
 
 def get_generators(pelican):
@@ -218,9 +147,9 @@ def get_generators(pelican):
 
 def index_site(pelican) -> None:
     """Build the search index after the site, outside output/."""
+    started = time.perf_counter()  # the time logged includes loading the search modules
     from .search import index_site as update_search_index  # Whoosh and numpy: only for the index
 
-    started = time.perf_counter()
     config = _config(pelican.settings)
     report = update_search_index(config)
     logger.info("simarchive: search index %s: %d added, %d updated, %d deleted, %d unchanged, in %.2f s",
@@ -232,5 +161,6 @@ def register() -> None:
     signals.article_generator_context.connect(event_metadata)
     signals.content_object_init.connect(number_citations)
     signals.generator_init.connect(add_globals)
+    signals.article_generator_preread.connect(start_archive)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(index_site)

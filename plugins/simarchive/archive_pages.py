@@ -1,0 +1,84 @@
+"""What is made from our own reading of the site rather than from Pelican's articles: the
+timeline, the catalogue, a page per source and per capture, the 404 page, the JSON exports, the
+citation downloads, and the parts of each event's page that need nothing of Pelican's article.
+The build makes them in its worker process (see build_worker)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from .axis import build_axis
+from .catalogue import SORTS, catalogue_pages, page_path
+from .cite import write_downloads
+from .publish import publish_capture
+from .registry import KINDS
+from .site_view import SiteView
+from .timeline import facets, timeline_data
+from .timelinejs import timelinejs_data
+
+#: The parts of an event's page made by the worker, and their templates: the sources with their
+#: captures, the Cite box, the metadata for reference managers, the previous and next events.
+EVENT_PARTS = {"sources": "_event_sources", "cite_box": "_cite", "cite_meta": "_cite_meta",
+               "prevnext": "_event_prevnext"}
+
+
+class ArchivePages:
+    """Writes through a Pelican generator's templates and a Pelican writer, given by the glue."""
+
+    def __init__(self, view: SiteView, generator: Any, writer: Any):
+        self.view = view
+        self.generator = generator
+        self.writer = writer
+        self.output = Path(generator.output_path)
+
+    def write(self, name: str, template: str, **values) -> int:
+        self.writer.write_file(name, self.generator.get_template(template), self.generator.context, **values)
+        return 1
+
+    def event_parts(self) -> dict[str, dict[str, str]]:
+        """For each event's page, by slug: the parts that need nothing of Pelican's article (see
+        EVENT_PARTS), as its template would render them (with SITEURL as set: our pages never use
+        relative URLs, which citations could not have anyway)."""
+        templates = {name: self.generator.get_template(template) for name, template in EVENT_PARTS.items()}
+        parts = {}
+        for event in self.view.site.events:
+            values = {**self.generator.context, "article": SimpleNamespace(slug=event.slug, sources=event.sources)}
+            parts[event.slug] = {name: template.render(values) for name, template in templates.items()}
+        return parts
+
+    def write_archive(self) -> tuple[int, int]:
+        """Every page but the timeline and the events, and the citation downloads: (pages, downloads)."""
+        view, config = self.view, self.view.config
+        kinds = [kind for kind in KINDS if any(s.kind == kind for s in view.sources.values())]
+        pages = 0
+        for catalogue in catalogue_pages(view.sources, view.latest):
+            pages += self.write(catalogue.path, "sources", page_name="sources", catalogue=catalogue, sorts=SORTS,
+                                kinds=kinds, page_path=page_path)
+        for source in view.sources.values():
+            pages += self.write(f"sources/{source.id}/index.html", "source", source=source, page_name="source")
+            for capture in view.captures(source.id):
+                folder = f"sources/{source.id}/captures/{capture.timestamp}"
+                pages += self.write(f"{folder}/index.html", "capture", source=source, capture=capture,
+                                    text=view.text(capture), page_name="source")
+                publish_capture(capture, self.output / folder)
+        pages += self.write("404.html", "error", page_name="", heading="Page not found",
+                            message="There is no page at this address.")
+        _write_json(self.output / "timeline.json", timeline_data(view.site, view, config.siteurl))
+        _write_json(self.output / "timeline-timelinejs.json",
+                    timelinejs_data(view.site, config.sitename, config.siteurl, config.phases))
+        return pages + 2, write_downloads(view.citebook, self.output)
+
+    def write_timeline(self, cards: list) -> int:
+        """The timeline, from the cards of Pelican's articles in our time order (see build_worker)."""
+        view = self.view
+        return self.write("index.html", "timeline", events=cards, page_name="timeline",
+                          axis=build_axis(view.site.events, view.config.phases),
+                          facets=facets(view.site, view.config.phases))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -1,11 +1,11 @@
-"""The build's worker process: it writes the archive's pages while Pelican reads and writes the
-events.
+"""The build's worker process, which does our share of the build while Pelican reads and
+writes the events.
 
-Pelican builds on one core. The pages in archive_pages need nothing of Pelican but its template
+Pelican builds on one core. What archive_pages makes needs nothing of Pelican but its template
 environment, its writer and a few fields of each article, so one spawned process (fork is
-unsafe: Pelican runs a status thread) writes them on the other core; they were a third of our
-build. Like any use of multiprocessing, a script that runs Pelican in-process must guard its
-entry point with `if __name__ == "__main__":`.
+unsafe: Pelican runs a status thread) makes it on the other core. Like any use of
+multiprocessing, a script that runs Pelican in its own process must guard its entry point with
+`if __name__ == "__main__":`.
 """
 
 from __future__ import annotations
@@ -59,9 +59,9 @@ def card(article) -> SimpleNamespace:
 
 
 class ArchiveWorker:
-    """One build's worker. It starts on the parts of the event pages at once (they write nothing), takes
-    the archive's pages once Pelican has emptied the output, the timeline once Pelican's articles
-    are final, and reports when all is written."""
+    """One build's worker. It starts on the parts of the event pages at once (they write
+    nothing), takes the archive's pages once Pelican has emptied the output and the timeline once
+    Pelican's articles are final, and reports when all is written."""
 
     def __init__(self, make_pages: Callable[[dict], ArchivePages], settings: dict):
         level = logging.getLogger("simarchive").getEffectiveLevel()

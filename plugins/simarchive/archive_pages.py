@@ -52,6 +52,12 @@ class ArchivePages:
     def write_archive(self) -> tuple[int, int]:
         """Every page but the timeline and the events, and the citation downloads: (pages, downloads)."""
         view, config = self.view, self.view.config
+        # Every citable page's folder first, each event's among them: Pelican then writes the event
+        # pages into folders that exist, instead of making them while this process makes its own
+        # files (a folder costs a third of a millisecond of the kernel's time on this disk).
+        citations = view.citebook.all()
+        for citation in citations:
+            (self.output / citation.folder).mkdir(parents=True, exist_ok=True)
         kinds = [kind for kind in KINDS if any(s.kind == kind for s in view.sources.values())]
         pages = 0
         for catalogue in catalogue_pages(view.sources, view.latest):
@@ -69,7 +75,7 @@ class ArchivePages:
         _write_json(self.output / "timeline.json", timeline_data(view.site, view, config.siteurl))
         _write_json(self.output / "timeline-timelinejs.json",
                     timelinejs_data(view.site, config.sitename, config.siteurl, config.phases))
-        return pages + 2, write_downloads(view.citebook, self.output)
+        return pages + 2, write_downloads(citations, self.output)
 
     def write_timeline(self, cards: list) -> int:
         """The timeline, from the cards of Pelican's articles in our time order (see build_worker)."""

@@ -80,7 +80,10 @@ class ArchivePages:
     def write_timeline(self, cards: list) -> int:
         """The timeline, from the cards of Pelican's articles in our time order (see build_worker)."""
         view = self.view
-        return self.write("index.html", "timeline", events=cards, page_name="timeline",
+        by_year: dict[int, list] = {}
+        for card in cards:
+            by_year.setdefault(card.when.sort_key.year, []).append(card)
+        return self.write("index.html", "timeline", events=cards, events_by_year=by_year, page_name="timeline",
                           axis=build_axis(view.site.events, view.config.phases),
                           facets=facets(view.site, view.config.phases))
 

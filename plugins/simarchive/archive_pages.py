@@ -54,7 +54,7 @@ class ArchivePages:
         view, config = self.view, self.view.config
         # Every citable page's folder first, each event's among them: Pelican then writes the event
         # pages into folders that exist, instead of making them while this process makes its own
-        # files (a folder costs a third of a millisecond of the kernel's time on this disk).
+        # files (a folder took up to a third of a millisecond of the kernel's time on this machine's disk).
         citations = view.citebook.all()
         for citation in citations:
             (self.output / citation.folder).mkdir(parents=True, exist_ok=True)

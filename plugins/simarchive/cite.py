@@ -163,13 +163,13 @@ class CiteBook:
 
 
 def write_downloads(citations: list[Citation], output: Path) -> int:
-    """Write cite.bib, cite.ris and cite.json beside each citable page (see CiteBook.all); return
-    how many. One thread: the build runs this in its worker process beside Pelican's, and with
-    four threads there the whole build of 1,000 events was a sixth slower on this machine's disk."""
+    """Write cite.bib, cite.ris and cite.json into each citable page's folder, which exists (see
+    CiteBook.all); return how many. One thread: the build runs this in its worker process beside
+    Pelican's, and with four threads there the whole build of 1,000 events was a sixth slower on
+    this machine's disk."""
     count = 0
     for citation in citations:
         folder = output / citation.folder
-        folder.mkdir(parents=True, exist_ok=True)
         for ext, _, writer, _ in EXPORTS:
             # newline="" keeps RIS's CRLF as written, on every platform.
             with open(folder / f"cite.{ext}", "w", encoding="utf-8", newline="") as f:

@@ -77,4 +77,3 @@ class SiteView:
             return None, None
         events = self.site.events
         return (events[i - 1] if i > 0 else None), (events[i + 1] if i + 1 < len(events) else None)
-

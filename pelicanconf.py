@@ -48,7 +48,9 @@ SUMMARY_MAX_LENGTH = None
 ARTICLE_ORDER_BY = "date"
 DEFAULT_DATE = None
 SLUGIFY_SOURCE = "title"
-DELETE_OUTPUT_DIRECTORY = True
+# Each build writes over the previous one and then removes what it no longer makes (see
+# plugins/simarchive/output_files.py); publishconf.py starts from an empty folder.
+DELETE_OUTPUT_DIRECTORY = False
 # auto_reload off: Pelican makes a new Jinja environment for every build, so checking each
 # included template's file for changes on every page only cost time (a tenth of a second a build).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}

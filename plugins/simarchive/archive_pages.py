@@ -33,10 +33,16 @@ class ArchivePages:
         self.generator = generator
         self.writer = writer
         self.output = Path(generator.output_path)
+        self.files: list[str] = []  # what this process wrote, inside the output folder
 
     def write(self, name: str, template: str, **values) -> int:
         self.writer.write_file(name, self.generator.get_template(template), self.generator.context, **values)
+        self.files.append(name)
         return 1
+
+    def written(self) -> list[str]:
+        """Every file this process has written, inside the output folder (see output_files)."""
+        return self.files
 
     def event_parts(self) -> dict[str, dict[str, str]]:
         """For each event's page, by slug: the parts that need nothing of Pelican's article (see
@@ -69,13 +75,15 @@ class ArchivePages:
                 folder = f"sources/{source.id}/captures/{capture.timestamp}"
                 pages += self.write(f"{folder}/index.html", "capture", source=source, capture=capture,
                                     text=view.text(capture), page_name="source")
-                publish_capture(capture, self.output / folder)
+                self._record(publish_capture(capture, self.output / folder))
         pages += self.write("404.html", "error", page_name="", heading="Page not found",
                             message="There is no page at this address.")
-        _write_json(self.output / "timeline.json", timeline_data(view.site, view, config.siteurl))
-        _write_json(self.output / "timeline-timelinejs.json",
-                    timelinejs_data(view.site, config.sitename, config.siteurl, config.phases))
-        return pages + 2, write_downloads(citations, self.output)
+        self._write_json("timeline.json", timeline_data(view.site, view, config.siteurl))
+        self._write_json("timeline-timelinejs.json",
+                         timelinejs_data(view.site, config.sitename, config.siteurl, config.phases))
+        downloads = write_downloads(citations, self.output)
+        self._record(downloads)
+        return pages + 2, len(downloads)
 
     def write_timeline(self, cards: list) -> int:
         """The timeline, from the cards of Pelican's articles in our time order (see build_worker)."""
@@ -87,7 +95,11 @@ class ArchivePages:
                           axis=build_axis(view.site.events, view.config.phases),
                           facets=facets(view.site, view.config.phases))
 
+    def _write_json(self, name: str, data: dict) -> None:
+        # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+        (self.output / name).write_text(text, encoding="utf-8")
+        self.files.append(name)
 
-def _write_json(path: Path, data: dict) -> None:
-    # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    def _record(self, paths: list[Path]) -> None:
+        self.files += [path.relative_to(self.output).as_posix() for path in paths]

@@ -84,16 +84,18 @@ class ArchiveWorker:
         self.write_archive()
         self._timeline = self._pool.submit(_run, "write_timeline", [card(a) for a in articles])
 
-    def result(self) -> tuple[int, int]:
-        """Wait for the worker: (pages, citation downloads) written."""
+    def result(self) -> tuple[int, int, list[str]]:
+        """Wait for the worker: how many pages and citation downloads it wrote, and every file it
+        wrote, inside the output folder."""
         self.write_archive()
         try:
             pages, downloads = self._result(self._archive)
             if self._timeline is not None:
                 pages += self._result(self._timeline)
+            files = self._result(self._pool.submit(_run, "written"))
         finally:
             self._pool.shutdown(wait=False)  # the results are in; the process ends in its own time
-        return pages, downloads
+        return pages, downloads, files
 
     @staticmethod
     def _result(task: Future):

@@ -162,17 +162,18 @@ class CiteBook:
         return found
 
 
-def write_downloads(citations: list[Citation], output: Path) -> int:
+def write_downloads(citations: list[Citation], output: Path) -> list[Path]:
     """Write cite.bib, cite.ris and cite.json into each citable page's folder, which exists (see
-    CiteBook.all); return how many. One thread: the build runs this in its worker process beside
-    Pelican's, and with four threads there the whole build of 1,000 events was a sixth slower on
-    this machine's disk."""
-    count = 0
+    CiteBook.all); return the files written. One thread: the build runs this in its worker
+    process beside Pelican's, and with four threads there the whole build of 1,000 events was a
+    sixth slower on this machine's disk."""
+    written = []
     for citation in citations:
         folder = output / citation.folder
         for ext, _, writer, _ in EXPORTS:
+            path = folder / f"cite.{ext}"
             # newline="" keeps RIS's CRLF as written, on every platform.
-            with open(folder / f"cite.{ext}", "w", encoding="utf-8", newline="") as f:
+            with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(writer(citation.item))
-            count += 1
-    return count
+            written.append(path)
+    return written

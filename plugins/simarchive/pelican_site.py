@@ -20,6 +20,7 @@ from .config import Config
 from .dates import parse_when
 from .errors import ConfigError
 from .events import split_list
+from .output_files import OutputFiles, theme_static_files
 from .site_view import SiteView, install
 from .validate import Site, load_site
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from .archive_pages import ArchivePages
 
 logger = logging.getLogger(__name__)
+#: Where a build that writes over the previous one keeps what it wrote (see output_files).
+OUTPUT_FILES = "SIMARCHIVE_OUTPUT_FILES"
 
 
 def _config(settings: dict) -> Config:
@@ -93,6 +96,16 @@ def add_globals(generator) -> None:
     start the build's worker, now that the content is known to be sound."""
     install(generator.env, _view(generator))
     _worker(generator)
+    settings = generator.settings
+    if OUTPUT_FILES not in generator.context and not settings["DELETE_OUTPUT_DIRECTORY"]:
+        generator.context[OUTPUT_FILES] = OutputFiles(generator.output_path, settings["OUTPUT_RETENTION"])
+
+
+def record_written(path: str, context: dict | None = None, **_) -> None:
+    """Pelican wrote a page or a feed (its writer is given the generators' shared context)."""
+    files = (context or {}).get(OUTPUT_FILES)
+    if files is not None:
+        files.add(path)
 
 
 def archive_pages(settings: dict) -> ArchivePages:
@@ -137,8 +150,34 @@ class SimGenerator(Generator):
                 articles[slug].parts = parts
 
     def generate_output(self, writer) -> None:
-        pages, downloads = _worker(self).result()
+        pages, downloads, files = _worker(self).result()
         logger.info("simarchive: the worker wrote %d pages and %d citation downloads", pages, downloads)
+        output = self.context.get(OUTPUT_FILES)
+        if output is not None:
+            output.update(files)
+            self.prune_output(output)
+
+    def prune_output(self, output: OutputFiles) -> None:
+        """Remove from the output what this build no longer makes. Pelican's pages are written by
+        now; its static files are copied after this, so they are kept by name."""
+        settings, config = self.settings, _view(self).config
+        held = [str(p) for p in (config.content, config.archive, config.index, self.theme) if output.holds(p)]
+        if held:
+            # Pelican's own DELETE_OUTPUT_DIRECTORY stops short of a folder holding the content, likewise.
+            logger.warning("simarchive: the output folder %s holds %s, so nothing is removed from it; "
+                           "set OUTPUT_PATH to a folder of its own", output.output, ", ".join(held))
+            return
+        if settings["OUTPUT_SOURCES"]:
+            logger.warning("simarchive: OUTPUT_SOURCES is on, so files this build no longer makes are left "
+                           "in the output; set DELETE_OUTPUT_DIRECTORY = True to start from an empty folder")
+            return
+        output.update(static.save_as for static in self.context.get("staticfiles", []))
+        output.update(theme_static_files(self.theme, settings["THEME_STATIC_PATHS"], settings["THEME_STATIC_DIR"],
+                                         settings["IGNORE_FILES"]))
+        removed = output.prune()
+        if removed:
+            logger.info("simarchive: removed %d file(s) this build no longer makes, such as %s",
+                        len(removed), removed[0])
 
 
 def get_generators(pelican):
@@ -163,4 +202,6 @@ def register() -> None:
     signals.generator_init.connect(add_globals)
     signals.article_generator_preread.connect(start_archive)
     signals.get_generators.connect(get_generators)
+    signals.content_written.connect(record_written)
+    signals.feed_written.connect(record_written)
     signals.finalized.connect(index_site)

@@ -47,17 +47,20 @@ def _payload(warc: Path, dest: Path) -> bool:
     return found
 
 
-def publish_capture(capture: Capture, dest: Path) -> None:
-    """Copy a capture's WARC (byte for byte: its SHA-256 stays checkable) and a PDF's original."""
+def publish_capture(capture: Capture, dest: Path) -> list[Path]:
+    """Copy a capture's WARC (byte for byte: its SHA-256 stays checkable) and a PDF's original;
+    return the files written."""
     if not capture_files(capture):
         logger.warning("simarchive: %s: missing; run sim-archive verify", capture.warc_path)
-        return
+        return []
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(capture.warc_path, dest / WARC_NAME)
     if not is_pdf(capture):
-        return
+        return [dest / WARC_NAME]
     try:
-        if not _payload(capture.warc_path, dest / PDF_NAME):
-            logger.warning("simarchive: %s: no response record", capture.warc_path)
+        if _payload(capture.warc_path, dest / PDF_NAME):
+            return [dest / WARC_NAME, dest / PDF_NAME]
+        logger.warning("simarchive: %s: no response record", capture.warc_path)
     except (OSError, ArchiveLoadFailed) as e:
         logger.warning("simarchive: %s: cannot extract the PDF (%s); run sim-archive verify", capture.warc_path, e)
+    return [dest / WARC_NAME]

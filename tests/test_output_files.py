@@ -12,9 +12,11 @@ from conftest import BIN
 from httpfixtures import http_server  # noqa: F401 - a fixture
 from pelican.settings import read_settings
 from simarchive.archive_index import list_captures
-from simarchive.output_files import OutputFiles, theme_static_files
+from simarchive.output_files import OutputFiles, theme_static_files, write_if_changed
 from test_archive_site import archived_site  # noqa: F401 - a fixture
 from test_build_worker import PELICAN_WITH_INFO
+
+OLD = 1_000_000_000 * 10**9  # 2001, as a file's time in nanoseconds
 
 
 def files_in(folder: Path) -> dict[str, str]:
@@ -75,6 +77,8 @@ def test_a_rebuild_over_the_previous_build_equals_a_build_into_an_empty_folder(a
     make(site.output, "stray.html", "events/renamed-long-ago/index.html", "theme/css/old.css")
     (site.content / "events" / "2018-spread.md").unlink()
     before = set(files_in(site.output))
+    for path in before:
+        os.utime(site.output / path, ns=(OLD, OLD))
 
     rebuilt = subprocess.run([str(BIN / "python"), "-c", PELICAN_WITH_INFO, "-s", str(site.settings)],
                              cwd=site.root, capture_output=True, text=True, timeout=120, check=False)
@@ -94,6 +98,10 @@ def test_a_rebuild_over_the_previous_build_equals_a_build_into_an_empty_folder(a
     assert rebuilt_files.keys() == fresh_files.keys()
     assert [path for path in fresh_files if rebuilt_files[path] != fresh_files[path]] == []
     assert not (site.output / "events" / "2018-spread").exists()
+    # What changed was written again; what did not was left as it was.
+    assert (site.output / "timeline.json").stat().st_mtime_ns != OLD
+    assert (site.output / "sources" / "island-news" / "cite.bib").stat().st_mtime_ns == OLD
+    assert (site.output / "sources" / "island-news" / "index.html").stat().st_mtime_ns == OLD
     assert not (site.output / "events" / "renamed-long-ago").exists()
     # What the worker copied out of the archive is kept: the WARCs and the PDF's original.
     for source_id, name in (("island-news", "capture.warc.gz"), ("letter", "original.pdf")):
@@ -117,3 +125,15 @@ def test_holds_tells_a_folder_inside_the_output_from_one_beside_it(tmp_path):
     files = OutputFiles(tmp_path / "output")
     assert files.holds(tmp_path / "output") and files.holds(tmp_path / "output" / "content")
     assert not files.holds(tmp_path / "output-old") and not files.holds(tmp_path)
+
+
+def test_write_if_changed_leaves_a_file_holding_the_same_bytes_alone(tmp_path):
+    path = tmp_path / "page.html"
+    assert write_if_changed(path, b"<p>one</p>")
+    os.utime(path, ns=(OLD, OLD))
+    assert not write_if_changed(path, b"<p>one</p>")
+    assert path.stat().st_mtime_ns == OLD
+    assert write_if_changed(path, b"<p>one</p")  # the start of the file is not the file
+    assert path.read_bytes() == b"<p>one</p"
+    assert write_if_changed(path, b"<p>two</p>")
+    assert path.read_bytes() == b"<p>two</p>"

@@ -13,6 +13,7 @@ from typing import Any
 from .axis import build_axis
 from .catalogue import SORTS, catalogue_pages, page_path
 from .cite import write_downloads
+from .output_files import write_if_changed
 from .publish import publish_capture
 from .registry import KINDS
 from .site_view import SiteView
@@ -26,17 +27,21 @@ EVENT_PARTS = {"sources": "_event_sources", "cite_box": "_cite", "cite_meta": "_
 
 
 class ArchivePages:
-    """Writes through a Pelican generator's templates and a Pelican writer, given by the glue."""
+    """Writes through a Pelican generator's templates, given by the glue."""
 
-    def __init__(self, view: SiteView, generator: Any, writer: Any):
+    def __init__(self, view: SiteView, generator: Any):
         self.view = view
         self.generator = generator
-        self.writer = writer
         self.output = Path(generator.output_path)
         self.files: list[str] = []  # what this process wrote, inside the output folder
 
     def write(self, name: str, template: str, **values) -> int:
-        self.writer.write_file(name, self.generator.get_template(template), self.generator.context, **values)
+        # As Pelican's writer renders a page (its context, output_file, the values), but written
+        # only if changed (see output_files).
+        context = {**self.generator.context, "output_file": name, **values}
+        path = self.output / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_if_changed(path, self.generator.get_template(template).render(context).encode("utf-8"))
         self.files.append(name)
         return 1
 
@@ -98,7 +103,7 @@ class ArchivePages:
     def _write_json(self, name: str, data: dict) -> None:
         # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        (self.output / name).write_text(text, encoding="utf-8")
+        write_if_changed(self.output / name, text.encode("utf-8"))
         self.files.append(name)
 
     def _record(self, paths: list[Path]) -> None:

@@ -2,7 +2,7 @@
 writes the events.
 
 Pelican builds on one core. What archive_pages makes needs nothing of Pelican but its template
-environment, its writer and a few fields of each article, so one spawned process (fork is
+environment and a few fields of each article, so one spawned process (fork is
 unsafe: Pelican runs a status thread) makes it on the other core. Like any use of
 multiprocessing, a script that runs Pelican in its own process must guard its entry point with
 `if __name__ == "__main__":`.

@@ -28,6 +28,7 @@ from .cite_styles import STYLES, render
 from .cite_text import Rich
 from .config import Config
 from .errors import SimArchiveError
+from .output_files import write_if_changed
 from .store import Capture
 from .validate import Site
 
@@ -172,8 +173,6 @@ def write_downloads(citations: list[Citation], output: Path) -> list[Path]:
         folder = output / citation.folder
         for ext, _, writer, _ in EXPORTS:
             path = folder / f"cite.{ext}"
-            # newline="" keeps RIS's CRLF as written, on every platform.
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(writer(citation.item))
+            write_if_changed(path, writer(citation.item).encode("utf-8"))  # RIS keeps its CRLF
             written.append(path)
     return written

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
-from pelican.writers import Writer
 
 from .build_worker import ArchiveWorker
 from .citations import References
@@ -109,8 +108,8 @@ def record_written(path: str, context: dict | None = None, **_) -> None:
 
 
 def archive_pages(settings: dict) -> ArchivePages:
-    """In the worker process: Pelican's template environment and writer over our own reading of
-    the site, which the main process has already checked and reported on."""
+    """In the worker process: Pelican's template environment over our own reading of the site,
+    which the main process has already checked and reported on."""
     from .archive_pages import ArchivePages  # only the worker writes these pages
 
     config = _config(settings)
@@ -118,7 +117,7 @@ def archive_pages(settings: dict) -> ArchivePages:
     generator = Generator(context=settings.copy(), settings=settings, path=settings["PATH"],
                           theme=settings["THEME"], output_path=settings["OUTPUT_PATH"])
     install(generator.env, view)
-    return ArchivePages(view, generator, Writer(settings["OUTPUT_PATH"], settings=settings))
+    return ArchivePages(view, generator)
 
 
 def _worker(generator) -> ArchiveWorker:

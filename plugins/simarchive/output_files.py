@@ -41,8 +41,8 @@ class OutputFiles:
     def holds(self, path: str | Path) -> bool:
         """Whether path is the output folder or inside it (content or archive there must never be
         pruned)."""
-        inside = os.path.realpath(path)
-        return os.path.commonpath([os.path.realpath(self.output), inside]) == os.path.realpath(self.output)
+        output = os.path.realpath(self.output)
+        return os.path.commonpath([output, os.path.realpath(path)]) == output
 
     def prune(self) -> list[str]:
         """Remove every file no writer recorded, and the folders that leaves empty; return the

@@ -60,8 +60,9 @@ def card(article) -> SimpleNamespace:
 
 class ArchiveWorker:
     """One build's worker. It starts on the parts of the event pages at once (they write
-    nothing), takes the archive's pages once Pelican has emptied the output and the timeline once
-    Pelican's articles are final, and reports when all is written."""
+    nothing), takes the archive's pages once Pelican is past emptying the output (when
+    DELETE_OUTPUT_DIRECTORY asks it to) and the timeline once Pelican's articles are final, and
+    reports when all is written."""
 
     def __init__(self, make_pages: Callable[[dict], ArchivePages], settings: dict):
         level = logging.getLogger("simarchive").getEffectiveLevel()
@@ -72,7 +73,7 @@ class ArchiveWorker:
         self._timeline: Future | None = None
 
     def write_archive(self) -> None:
-        """Start on the archive's pages, once (Pelican has emptied the output by now)."""
+        """Start on the archive's pages, once (Pelican is past emptying the output by now)."""
         if self._archive is None:
             self._archive = self._pool.submit(_run, "write_archive")
 

@@ -129,8 +129,9 @@ def _worker(generator) -> ArchiveWorker:
 
 
 def start_archive(generator) -> None:
-    """Start the worker on the archive's pages as soon as Pelican has emptied the output: at the
-    first event read (Pelican sends this before each one). With no event, it starts later."""
+    """Start the worker on the archive's pages as soon as Pelican is past emptying the output
+    (publishconf.py asks for that): at the first event read (Pelican sends this before each one).
+    With no event, it starts later."""
     _worker(generator).write_archive()
 
 

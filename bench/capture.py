@@ -252,7 +252,8 @@ def main() -> None:
         f"ratio (ours / wget): {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})"
     )
     print(
-        f"peak memory (ours, RSS of all capture processes together): {peak_mb:.0f} MB  (target <= 200 MB: {'met' if peak_mb <= 200 else 'NOT met'})"
+        f"peak memory (ours, RSS of all capture processes together): {peak_mb:.0f} MB  "
+        f"(target <= 200 MB: {'met' if peak_mb <= 200 else 'NOT met'})"
     )
     sys.stdout.flush()
 

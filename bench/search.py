@@ -102,9 +102,10 @@ def start(command: list[str], port: int) -> subprocess.Popen:
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
         except OSError:
             time.sleep(0.2)
+        else:
+            return proc
     proc.kill()
     raise RuntimeError(f"server did not start: {command}")
 
@@ -201,9 +202,8 @@ def latency_lines(name: str, ours: dict, theirs: dict) -> None:
         line(f"{name} {p}", ours[p], theirs[p], "ms")
 
 
-def run_size(count: int, work: Path, corpus: Corpus) -> None:
-    root = work / f"site-{count}"
-    print(f"\n== {count:,} sources ({root}) ==", flush=True)
+def write_bench_site(root: Path, count: int, corpus: Corpus) -> tuple[Path, int]:
+    """The synthetic site and its settings file: (settings, bytes of archived text)."""
     t = time.perf_counter()
     text_bytes = write_site(root, count, corpus)
     print(f"  generated {text_bytes / 1e6:.0f} MB of text in {time.perf_counter() - t:.0f} s", flush=True)
@@ -211,8 +211,11 @@ def run_size(count: int, work: Path, corpus: Corpus) -> None:
     (root / "output" / "index.html").write_text("<!doctype html><title>bench</title>")
     settings = root / "benchconf.py"
     settings.write_text(SETTINGS.format(repo=str(REPO), root=str(root)))
-    config = load_config(settings)
+    return settings, text_bytes
 
+
+def compare_indexing(config, root: Path, text_bytes: int) -> Path:
+    """Full index, ours then FTS5's; returns the FTS5 database."""
     report = index_site(config, rebuild=True)
     if report.bytes_read < text_bytes:
         raise SystemExit(f"the index read {report.bytes_read:,} of {text_bytes:,} bytes of archived text: "
@@ -225,17 +228,11 @@ def run_size(count: int, work: Path, corpus: Corpus) -> None:
     line("full index time", report.seconds, fts_seconds, "s")
     line("full index rate", text_bytes / 1e6 / report.seconds, text_bytes / 1e6 / fts_seconds, "MB/s")
     line("index size", size, db.stat().st_size / 1e6, "MB")
+    return db
 
-    add_source(root, count, corpus)
-    one = index_site(config)
-    print(f"  add one source incrementally: {one.seconds:.2f} s ({one.added} added, "
-          f"{one.unchanged:,} unchanged)", flush=True)
 
-    qs = queries(corpus)
-    raw = in_process(config, [q for _k, q, _s in qs])
-    print(f"  in-process search with passages: p50 {raw['p50']:.1f} ms, p95 {raw['p95']:.1f} ms, "
-          f"p99 {raw['p99']:.1f} ms", flush=True)
-
+def compare_http(settings: Path, db: Path, qs: list[tuple[str, str, str]]) -> dict:
+    """Our server against the FTS5 one; returns our figures."""
     port, fport = free_port(), free_port()
     server = start([str(Path(sys.executable).parent / "sim-archive"), "--settings", str(settings),
                     "serve", "--port", str(port), "--threads", "8"], port)
@@ -255,6 +252,27 @@ def run_size(count: int, work: Path, corpus: Corpus) -> None:
     line(f"searches/s at {CLIENTS} clients", ours["rate"], theirs["rate"], "/s")
     print(f"  server resident memory, with its {os.cpu_count()} search processes: {rss:.0f} MB now, "
           f"{peak:.0f} MB peak; non-200 answers: {ours['errors']} (FTS5 {theirs['errors']})", flush=True)
+    return ours
+
+
+def run_size(count: int, work: Path, corpus: Corpus) -> None:
+    root = work / f"site-{count}"
+    print(f"\n== {count:,} sources ({root}) ==", flush=True)
+    settings, text_bytes = write_bench_site(root, count, corpus)
+    config = load_config(settings)
+    db = compare_indexing(config, root, text_bytes)
+
+    add_source(root, count, corpus)
+    one = index_site(config)
+    print(f"  add one source incrementally: {one.seconds:.2f} s ({one.added} added, "
+          f"{one.unchanged:,} unchanged)", flush=True)
+
+    qs = queries(corpus)
+    raw = in_process(config, [q for _k, q, _s in qs])
+    print(f"  in-process search with passages: p50 {raw['p50']:.1f} ms, p95 {raw['p95']:.1f} ms, "
+          f"p99 {raw['p99']:.1f} ms", flush=True)
+
+    ours = compare_http(settings, db, qs)
 
     terms = [q for k, q, _s in qs if k in ("common", "rare")]
     rg = ripgrep(root, terms)

@@ -24,7 +24,7 @@ from simarchive.web import create_app  # noqa: E402
 def main() -> int:
     server = create_server(create_app(load_config(ROOT / "pelicanconf.py")), host="127.0.0.1", port=0, threads=2)
     threading.Thread(target=server.run, daemon=True).start()
-    base = "http://127.0.0.1:%d" % server.socket.getsockname()[1]
+    base = f"http://127.0.0.1:{server.socket.getsockname()[1]}"
     target = ROOT / "docs" / "timeline.png"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,8 @@ class SiteDir:
         command += ["--settings", str(self.settings)]
         if tool == "pelican":
             command += ["--log-handler", "plain"]
-        return subprocess.run([*command, *args], cwd=self.root, capture_output=True, text=True, timeout=120)
+        return subprocess.run([*command, *args], cwd=self.root, capture_output=True, text=True, timeout=120,
+                              check=False)
 
     def build(self) -> subprocess.CompletedProcess:
         return self.run(tool="pelican")
@@ -107,10 +108,9 @@ def serving(settings: Path, threads: int = 2, search_processes: int = 0) -> Iter
     server = create_server(app, host="127.0.0.1", port=0, threads=threads)
 
     def run() -> None:
-        try:
+        # Closing the listening socket under the loop is how the loop ends.
+        with suppress(OSError, ValueError):
             server.run()
-        except (OSError, ValueError):
-            pass  # closing the listening socket under the loop is how the loop ends
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from httpfixtures import http_server, make_config, source, settings  # noqa: F401 - fixtures
-
+from httpfixtures import http_server, make_config, settings, source  # noqa: F401 - fixtures
 from simarchive import store
 from simarchive.capture_processes import capture_in_processes, shards
 from simarchive.verify import verify_archive

@@ -55,7 +55,8 @@ def test_ris_round_trips(sid, bib, ris, parts):
     assert record["title"] == sources()[sid].title
     assert record["urls"] == [url(sid)]
     assert record["access_date"] == "2024/01/02/"
-    assert record["notes"] == [f"Archived by SIM Timeline and Evidence Archive on 2024-01-02T03:04:05Z from {sources()[sid].url}. SHA-256: {SHA}"]
+    assert record["notes"] == [f"Archived by SIM Timeline and Evidence Archive on 2024-01-02T03:04:05Z "
+                               f"from {sources()[sid].url}. SHA-256: {SHA}"]
 
 
 def test_ris_authors_and_pdf():

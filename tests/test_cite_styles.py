@@ -25,35 +25,94 @@ ARCHIVE = "SIM Timeline and Evidence Archive"
 
 EXPECTED = {
     # A news article with an author and a day.
-    ("gazette-pilot", "apa"): f"Example, J. (2021, June 15). Pilot pairs police and nurses on the island. The Example Gazette. Retrieved January 2, 2024, from {GAZETTE}",
-    ("gazette-pilot", "mla"): f"Example, Jane. “Pilot Pairs Police and Nurses on the Island.” The Example Gazette, 15 June 2021. {ARCHIVE}, 2 Jan. 2024, {GAZETTE[8:]}.",
-    ("gazette-pilot", "chicago"): f"Example, Jane. “Pilot Pairs Police and Nurses on the Island.” The Example Gazette, June 15, 2021. Archived January 2, 2024, at {ARCHIVE}. {GAZETTE}.",
-    ("gazette-pilot", "chicago-note"): f"Jane Example, “Pilot Pairs Police and Nurses on the Island,” The Example Gazette, June 15, 2021, archived January 2, 2024, at {ARCHIVE}, {GAZETTE}.",
-    ("gazette-pilot", "harvard"): f"Example, J. (2021) ‘Pilot pairs police and nurses on the island’, The Example Gazette, 15 June. Available at: {GAZETTE} (Accessed: 2 January 2024).",
+    ("gazette-pilot", "apa"): (
+        "Example, J. (2021, June 15). Pilot pairs police and nurses on the island. The Example Gazette. "
+        f"Retrieved January 2, 2024, from {GAZETTE}"
+    ),
+    ("gazette-pilot", "mla"): (
+        "Example, Jane. “Pilot Pairs Police and Nurses on the Island.” The Example Gazette, 15 June 2021. "
+        f"{ARCHIVE}, 2 Jan. 2024, {GAZETTE[8:]}."
+    ),
+    ("gazette-pilot", "chicago"): (
+        "Example, Jane. “Pilot Pairs Police and Nurses on the Island.” The Example Gazette, June 15, 2021. "
+        f"Archived January 2, 2024, at {ARCHIVE}. {GAZETTE}."
+    ),
+    ("gazette-pilot", "chicago-note"): (
+        "Jane Example, “Pilot Pairs Police and Nurses on the Island,” The Example Gazette, June 15, 2021, "
+        f"archived January 2, 2024, at {ARCHIVE}, {GAZETTE}."
+    ),
+    ("gazette-pilot", "harvard"): (
+        "Example, J. (2021) ‘Pilot pairs police and nurses on the island’, The Example Gazette, 15 June. "
+        f"Available at: {GAZETTE} (Accessed: 2 January 2024)."
+    ),
     # An official letter with no author: the title takes the author's place.
-    ("health-letter", "apa"): f"Position on the programme. (2023, March 10). Test Health Body. Retrieved January 2, 2024, from {LETTER}",
-    ("health-letter", "mla"): f"Position on the Programme. Test Health Body, 10 Mar. 2023. {ARCHIVE}, 2 Jan. 2024, {LETTER[8:]}.",
-    ("health-letter", "chicago"): f"Position on the Programme. Test Health Body, March 10, 2023. Archived January 2, 2024, at {ARCHIVE}. {LETTER}.",
-    ("health-letter", "chicago-note"): f"Position on the Programme (Test Health Body, March 10, 2023), archived January 2, 2024, at {ARCHIVE}, {LETTER}.",
-    ("health-letter", "harvard"): f"Position on the programme (2023) Test Health Body. Available at: {LETTER} (Accessed: 2 January 2024).",
+    ("health-letter", "apa"): (
+        f"Position on the programme. (2023, March 10). Test Health Body. Retrieved January 2, 2024, from {LETTER}"
+    ),
+    ("health-letter", "mla"): (
+        f"Position on the Programme. Test Health Body, 10 Mar. 2023. {ARCHIVE}, 2 Jan. 2024, {LETTER[8:]}."
+    ),
+    ("health-letter", "chicago"): (
+        "Position on the Programme. Test Health Body, March 10, 2023. "
+        f"Archived January 2, 2024, at {ARCHIVE}. {LETTER}."
+    ),
+    ("health-letter", "chicago-note"): (
+        "Position on the Programme (Test Health Body, March 10, 2023), "
+        f"archived January 2, 2024, at {ARCHIVE}, {LETTER}."
+    ),
+    ("health-letter", "harvard"): (
+        f"Position on the programme (2023) Test Health Body. Available at: {LETTER} (Accessed: 2 January 2024)."
+    ),
     # A web page known only to the month: no day appears anywhere.
-    ("agency-page", "apa"): f"National programme page. (2021, June). Test Agency. Retrieved January 2, 2024, from {AGENCY}",
+    ("agency-page", "apa"): (
+        f"National programme page. (2021, June). Test Agency. Retrieved January 2, 2024, from {AGENCY}"
+    ),
     ("agency-page", "mla"): f"“National Programme Page.” Test Agency, June 2021. {ARCHIVE}, 2 Jan. 2024, {AGENCY[8:]}.",
-    ("agency-page", "chicago"): f"“National Programme Page.” Test Agency. June 2021. Archived January 2, 2024, at {ARCHIVE}. {AGENCY}.",
-    ("agency-page", "chicago-note"): f"“National Programme Page,” Test Agency, June 2021, archived January 2, 2024, at {ARCHIVE}, {AGENCY}.",
+    ("agency-page", "chicago"): (
+        f"“National Programme Page.” Test Agency. June 2021. Archived January 2, 2024, at {ARCHIVE}. {AGENCY}."
+    ),
+    ("agency-page", "chicago-note"): (
+        f"“National Programme Page,” Test Agency, June 2021, archived January 2, 2024, at {ARCHIVE}, {AGENCY}."
+    ),
     ("agency-page", "harvard"): f"National programme page (2021) Available at: {AGENCY} (Accessed: 2 January 2024).",
     # A report known only to the year.
-    ("triage-survey", "apa"): f"Writer, S. Q. (2019). Survey of street triage in England. Test Institute. Retrieved January 2, 2024, from {SURVEY}",
-    ("triage-survey", "mla"): f"Writer, Sam Q. Survey of Street Triage in England. Test Institute, 2019. {ARCHIVE}, 2 Jan. 2024, {SURVEY[8:]}.",
-    ("triage-survey", "chicago"): f"Writer, Sam Q. Survey of Street Triage in England. Test Institute, 2019. Archived January 2, 2024, at {ARCHIVE}. {SURVEY}.",
-    ("triage-survey", "chicago-note"): f"Sam Q. Writer, Survey of Street Triage in England (Test Institute, 2019), archived January 2, 2024, at {ARCHIVE}, {SURVEY}.",
-    ("triage-survey", "harvard"): f"Writer, S.Q. (2019) Survey of street triage in England. Test Institute. Available at: {SURVEY} (Accessed: 2 January 2024).",
+    ("triage-survey", "apa"): (
+        "Writer, S. Q. (2019). Survey of street triage in England. Test Institute. "
+        f"Retrieved January 2, 2024, from {SURVEY}"
+    ),
+    ("triage-survey", "mla"): (
+        "Writer, Sam Q. Survey of Street Triage in England. Test Institute, 2019. "
+        f"{ARCHIVE}, 2 Jan. 2024, {SURVEY[8:]}."
+    ),
+    ("triage-survey", "chicago"): (
+        "Writer, Sam Q. Survey of Street Triage in England. Test Institute, 2019. "
+        f"Archived January 2, 2024, at {ARCHIVE}. {SURVEY}."
+    ),
+    ("triage-survey", "chicago-note"): (
+        "Sam Q. Writer, Survey of Street Triage in England (Test Institute, 2019), archived January 2, 2024, "
+        f"at {ARCHIVE}, {SURVEY}."
+    ),
+    ("triage-survey", "harvard"): (
+        "Writer, S.Q. (2019) Survey of street triage in England. Test Institute. "
+        f"Available at: {SURVEY} (Accessed: 2 January 2024)."
+    ),
     # An archived PDF by an organisation that is also its publisher (named once).
-    ("network-review", "apa"): f"Test Network. (2020, February 3). Annual review of the model. Retrieved January 2, 2024, from {REVIEW}",
-    ("network-review", "mla"): f"Annual Review of the Model. Test Network, 3 Feb. 2020. {ARCHIVE}, 2 Jan. 2024, {REVIEW[8:]}.",
-    ("network-review", "chicago"): f"Test Network. Annual Review of the Model. February 3, 2020. Archived January 2, 2024, at {ARCHIVE}. {REVIEW}.",
-    ("network-review", "chicago-note"): f"Test Network, Annual Review of the Model (February 3, 2020), archived January 2, 2024, at {ARCHIVE}, {REVIEW}.",
-    ("network-review", "harvard"): f"Test Network (2020) Annual review of the model. Available at: {REVIEW} (Accessed: 2 January 2024).",
+    ("network-review", "apa"): (
+        f"Test Network. (2020, February 3). Annual review of the model. Retrieved January 2, 2024, from {REVIEW}"
+    ),
+    ("network-review", "mla"): (
+        f"Annual Review of the Model. Test Network, 3 Feb. 2020. {ARCHIVE}, 2 Jan. 2024, {REVIEW[8:]}."
+    ),
+    ("network-review", "chicago"): (
+        f"Test Network. Annual Review of the Model. February 3, 2020. Archived January 2, 2024, at {ARCHIVE}. {REVIEW}."
+    ),
+    ("network-review", "chicago-note"): (
+        "Test Network, Annual Review of the Model (February 3, 2020), "
+        f"archived January 2, 2024, at {ARCHIVE}, {REVIEW}."
+    ),
+    ("network-review", "harvard"): (
+        f"Test Network (2020) Annual review of the model. Available at: {REVIEW} (Accessed: 2 January 2024)."
+    ),
 }
 
 
@@ -79,7 +138,9 @@ def test_italics_fall_where_the_style_puts_them(source_id, style, italic):
 def test_a_source_not_yet_captured_cites_the_original_without_an_archive_date():
     cited = item("agency-page", captured=False)
     assert render(cited, "apa").text() == "National programme page. (2021, June). Test Agency. https://example.org/agency/programme"
-    assert render(cited, "mla").text() == "“National Programme Page.” Test Agency, June 2021, example.org/agency/programme."
+    assert render(cited, "mla").text() == (
+        "“National Programme Page.” Test Agency, June 2021, example.org/agency/programme."
+    )
     assert render(cited, "harvard").text() == "National programme page (2021) Available at: https://example.org/agency/programme."
 
 

@@ -30,7 +30,8 @@ def test_search_json(built_site, capsys):
 def test_search_without_index_says_what_to_do(site, capsys):
     assert main(["--settings", str(site.settings), "search", "pilot"]) == 1
     err = capsys.readouterr().err
-    assert err.strip() == f"sim-archive: {site.index}: no search index; build it with `sim-archive index` (or make html)"
+    assert err.strip() == (f"sim-archive: {site.index}: no search index; "
+                           "build it with `sim-archive index` (or make html)")
 
 
 def test_missing_settings_file(tmp_path, capsys):

@@ -22,7 +22,7 @@ find "$1" -mindepth 1 | sort
 def unshare_works() -> bool:
     if os.geteuid() != 0 or not shutil.which("unshare"):
         return False
-    return subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode == 0
+    return subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False).returncode == 0
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def small_disk_capture(site, http_server):  # noqa: F811
         settings.write("SIMARCHIVE_DELAY = 0\nSIMARCHIVE_RETRIES = 0\nSIMARCHIVE_MAX_BYTES = 1_000_000\n")
     return subprocess.run(
         ["unshare", "-m", "sh", "-c", SCRIPT, "sh", str(site.archive), str(BIN / "sim-archive"), str(site.settings)],
-        cwd=site.root, capture_output=True, text=True, timeout=120,
+        cwd=site.root, capture_output=True, text=True, timeout=120, check=False,
     )
 
 

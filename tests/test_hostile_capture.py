@@ -4,10 +4,9 @@ runs, nothing is fetched from another host, and its text shows as text."""
 from __future__ import annotations
 
 import pytest
+from conftest import serving
 from httpfixtures import ROUTES, http_server  # noqa: F401 - a fixture
 from test_browser import browser  # noqa: F401 - a fixture
-
-from conftest import serving
 
 HOSTILE = b"""<!doctype html><html><head><title>Hostile page</title>
 <meta http-equiv="refresh" content="0;url=http://evil.example/refresh">
@@ -69,7 +68,6 @@ def test_hostile_capture_runs_no_script_and_fetches_nothing_elsewhere(hostile_si
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_pages_of_a_captured_source_pass_axe(hostile_site, browser, scheme):  # noqa: F811
     from axe_playwright_python.sync_playwright import Axe
-
     from test_browser import WCAG
 
     timestamp = next((hostile_site.archive / "hostile").iterdir()).name

@@ -69,7 +69,7 @@ def test_a_taken_name_gets_a_suffix_and_nothing_is_overwritten(tmp_path):
 def test_list_captures_sorted_latest_last_and_temp_folders_hidden(tmp_path):
     later = make_capture(tmp_path, MOMENT + dt.timedelta(days=1))
     earlier = make_capture(tmp_path)
-    for n in range(2, 12):  # "-10" must sort after "-9"
+    for _ in range(2, 12):  # "-10" must sort after "-9"
         make_capture(tmp_path)
     store.begin_capture(tmp_path, "src")  # an interrupted capture
     captures = store.list_captures(tmp_path, "src")

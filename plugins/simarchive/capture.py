@@ -191,7 +191,7 @@ def _assemble(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, 
     warnings += extraction.warnings + compare_with_registry(extraction.metadata, source)
     write_warc(tmp / store.WARC, fetched.exchanges, warcinfo(source, ctx.config))
     (tmp / store.TEXT).write_text(extraction.text, encoding="utf-8")
-    record = capture_record(source, fetched, snapshot, extraction, (charset, found), warnings)
+    record = capture_record(source, fetched, snapshot, extraction, charset=(charset, found), warnings=warnings)
     store.write_capture_json(tmp, record)
     for exchange in fetched.exchanges:
         exchange.body.unlink(missing_ok=True)

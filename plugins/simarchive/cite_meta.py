@@ -54,7 +54,8 @@ def meta_tags(item: Item) -> list[tuple[str, str, str]]:
     if "custom" in item and "original-url" in item["custom"]:
         tags.append(("name", "DC.source", item["custom"]["original-url"]))
     tags += [("property", "og:title", item["title"]), ("property", "og:url", item["URL"]),
-             ("property", "og:type", "article"), ("property", "og:site_name", item.get("archive", item.get("publisher", "")))]
+             ("property", "og:type", "article"),
+             ("property", "og:site_name", item.get("archive", item.get("publisher", "")))]
     if item.get("abstract"):
         tags.append(("property", "og:description", item["abstract"]))
     return [t for t in tags if t[2]]

@@ -13,9 +13,8 @@ MONTHS = list(calendar.month_name)
 MLA_MONTHS = ["", "Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
               "Nov.", "Dec."]
 # Words left lowercase in title case unless first or last (the CSL specification's list).
-STOP_WORDS = frozenset(
-    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet".split()
-)
+STOP_WORDS = frozenset({"a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of",
+                        "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"})
 
 
 class Rich:

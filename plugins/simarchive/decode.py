@@ -109,9 +109,9 @@ def find_charset(body: bytes, content_type: str | None) -> tuple[str, str]:
     Order: the Content-Type header, a byte order mark, the document's own <meta>, then detection
     by charset_normalizer; UTF-8 if all of these fail.
     """
-    if content_type and (m := _CHARSET.search(content_type.encode("latin-1", "ignore"))):
-        if charset := _known(m.group(1)):
-            return charset, "header"
+    if (content_type and (m := _CHARSET.search(content_type.encode("latin-1", "ignore")))
+            and (charset := _known(m.group(1)))):
+        return charset, "header"
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name, "bom"

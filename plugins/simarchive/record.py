@@ -42,6 +42,7 @@ def capture_record(
     fetched: Fetched,
     snapshot: Snapshot | None,
     extraction: Extraction,
+    *,
     charset: tuple[str | None, str | None],
     warnings: list[str],
 ) -> dict:

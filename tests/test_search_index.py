@@ -6,6 +6,7 @@ import os
 
 import pytest
 from searchsite import add_capture, make_search_site
+from simarchive import search_docs
 from simarchive.cli import main
 from simarchive.config import load_config
 from simarchive.search import Searcher, SearchRequest, index_site
@@ -37,6 +38,27 @@ def test_nothing_changed_means_nothing_reindexed_and_no_new_generation(indexed):
     assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 0, 0, TOTAL)
     assert report.bytes_read == 0
     assert current_generation(config.index) == live
+
+
+def test_an_unchanged_event_is_not_converted_again_and_a_changed_one_is(indexed, monkeypatch):
+    site, config = indexed
+    converted = []
+    real = search_docs.event_text
+    monkeypatch.setattr(search_docs, "event_text", lambda summary, body: converted.append(body) or real(summary, body))
+    report = index_site(config)
+    assert (report.unchanged, converted) == (TOTAL, [])
+    event = site.content / "events" / "2021-closure.md"
+    event.write_text(event.read_text().replace("The company closed", "The company shut"))
+    report = index_site(config)
+    assert (report.updated, report.unchanged) == (1, TOTAL - 1)
+    assert converted == ["The company shut in June 2021 [@island-news]."]
+
+
+def test_another_markdown_version_reindexes_every_event(indexed, monkeypatch):
+    _site, config = indexed
+    monkeypatch.setattr(search_docs.markdown, "__version__", "0.0.0-test")
+    report = index_site(config)
+    assert (report.updated, report.unchanged) == (5, TOTAL - 5)  # the 5 events, converted anew
 
 
 def test_incremental_build_redoes_exactly_the_changed_documents(indexed):

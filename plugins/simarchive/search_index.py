@@ -149,7 +149,7 @@ def _remove_stale(index_dir: Path, keep: set[str]) -> None:
 
 
 def _fields(doc: Doc, archive: Path) -> tuple[dict, int]:
-    body = doc.text
+    body = doc.plain
     size = 0
     if doc.text_path is not None:
         try:

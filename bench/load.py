@@ -197,12 +197,16 @@ def free_port() -> int:
 def wait_for(port: int) -> None:
     deadline = time.time() + 30
     while time.time() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/")
-        except OSError:
+            connection.request("GET", "/")
+            connection.getresponse().read()  # up means answering, not only accepting
+        except (OSError, http.client.HTTPException):
             time.sleep(0.2)
         else:
             return
+        finally:
+            connection.close()
     sys.exit("the server did not start within 30 s")
 
 

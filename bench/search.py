@@ -145,22 +145,24 @@ def measure(base: str, qs: list[str]) -> dict:
 
     stop_at = time.monotonic() + TIME_LIMIT
 
-    def client(offset: int) -> list[float]:
-        s, times = requests.Session(), []
+    def client(offset: int) -> tuple[list[float], int]:
+        s, times, failed = requests.Session(), [], 0
         for q in (qs[offset:] + qs[:offset]):
             if time.monotonic() > stop_at:
                 break
             t = time.perf_counter()
-            s.get(base, params={"q": q}, timeout=120)
+            r = s.get(base, params={"q": q}, timeout=120)
             times.append(time.perf_counter() - t)
-        return times
+            failed += r.status_code != 200
+        return times, failed
 
     started = time.perf_counter()
     with cf.ThreadPoolExecutor(CLIENTS) as pool:
-        concurrent = [t for ts in pool.map(client, range(0, CLIENTS * 3, 3)) for t in ts]
+        results = list(pool.map(client, range(0, CLIENTS * 3, 3)))
     wall = time.perf_counter() - started
+    concurrent = [t for ts, _ in results for t in ts]
     return {"seq": percentiles(sequential), "conc": percentiles(concurrent),
-            "rate": len(concurrent) / wall, "errors": errors}
+            "rate": len(concurrent) / wall, "errors": errors + sum(f for _, f in results)}
 
 
 def in_process(config, qs: list[str]) -> dict:

@@ -1,7 +1,7 @@
 """Benchmark: our capture core against `wget --warc-file` on the same 520 loopback URLs.
 
 Serves 500 generated HTML pages (~50 KB each) and 20 PDFs from a local HTTP/1.1 server in its
-own process, captures them all with simarchive.capture (WARC, text extraction, capture.json,
+own process, captures them all with simarchive.capture.pipeline (WARC, text extraction, capture.json,
 atomic folders; per-host politeness off for this host), then fetches the same URLs with
 wget --warc-file, and prints pages per second for both, their ratio and our peak memory.
 
@@ -28,9 +28,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from procmem import family_rss_kib
-from simarchive.capture_processes import capture_in_processes
+from simarchive.capture.processes import capture_in_processes
 from simarchive.config import Config
-from simarchive.registry import Source
+from simarchive.content.registry import Source
 
 WORDS = [
     "mental",

@@ -35,7 +35,7 @@ import search_fts5  # noqa: E402
 from procmem import family_rss_kib  # noqa: E402
 from search_corpus import PHRASES, Corpus, add_source, write_site  # noqa: E402
 from simarchive.config import load_config  # noqa: E402
-from simarchive.search import Searcher, SearchRequest, index_site  # noqa: E402
+from simarchive.search.searcher import Searcher, SearchRequest, index_site  # noqa: E402
 
 CLIENTS = 16
 TIME_LIMIT = 180.0  # seconds per concurrent run, whatever happens

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simarchive.cite_record import source_item
-from simarchive.registry import load_sources
-from simarchive.store import Capture
+from simarchive.archive.store import Capture
+from simarchive.cite.record import source_item
+from simarchive.content.registry import load_sources
 
 DATA = Path(__file__).resolve().parent / "data" / "cite"
 SITENAME = "SIM Timeline and Evidence Archive"

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from httppages import ARTICLE, ARTICLE_TEXT, CP1252, CP1252_TEXT, PDF, SCRIPTS, make_pdf
 from simarchive.config import Config
-from simarchive.registry import Source
+from simarchive.content.registry import Source
 from warcchecks import assert_warc_ok, every_warc_replays, read_warc, warcio_check
 
 __all__ = [  # the pages are re-exported, so a test module imports from one place

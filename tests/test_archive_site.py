@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import serving
 from httpfixtures import http_server  # noqa: F401 - a fixture
 from httppages import PDF
-from simarchive.archive_index import capture_day, list_captures
+from simarchive.archive.listing import capture_day, list_captures
 
 FAST = "SIMARCHIVE_DELAY = 0\nSIMARCHIVE_RETRIES = 0\nSIMARCHIVE_READ_TIMEOUT = 5\n"
 
@@ -142,7 +142,7 @@ def test_downloads_are_sent_as_attachments(archived_site):
 
 def test_captured_text_is_searchable_and_links_to_the_passage(archived_site):
     from simarchive.config import load_config
-    from simarchive.search import Searcher, SearchRequest
+    from simarchive.search.searcher import Searcher, SearchRequest
 
     site = archived_site
     assert site.build().returncode == 0

@@ -25,11 +25,11 @@ from httpfixtures import (  # noqa: F401
     settings,
     source,
 )
-from simarchive import store
-from simarchive.capture import capture_sources, select_sources
+from simarchive.archive import store
+from simarchive.archive.verify import verify_archive
+from simarchive.capture.pipeline import capture_sources, select_sources
+from simarchive.capture.politeness import HostGate
 from simarchive.errors import SelectionError
-from simarchive.politeness import HostGate
-from simarchive.verify import verify_archive
 from warcio.archiveiterator import ArchiveIterator
 
 TESTS = Path(__file__).parent
@@ -197,7 +197,7 @@ def _capture_in_subprocess(tmp_path: Path, url: str, repeat: int) -> subprocess.
         "import sys; from pathlib import Path\n"
         f"sys.path.insert(0, {str(TESTS)!r})\n"
         "from httpfixtures import make_config, source\n"
-        "from simarchive.capture import capture_sources\n"
+        "from simarchive.capture.pipeline import capture_sources\n"
         f"config = make_config(Path({str(tmp_path)!r}), max_bytes=1_000_000)\n"
         f"for _ in range({repeat}):\n"
         f"    capture_sources([source('s', {url!r})], config.archive, config, allow_private=True)\n"

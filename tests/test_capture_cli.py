@@ -118,7 +118,8 @@ def test_bad_timestamp_is_a_usage_error(conf, capsys):
 
 
 def test_the_parser_knows_the_same_vias_as_the_core():
-    from simarchive import capture, capture_cli
+    from simarchive.capture import cli as capture_cli
+    from simarchive.capture import pipeline as capture
 
     assert capture_cli.VIAS == capture.VIAS
 

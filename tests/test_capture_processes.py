@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from httpfixtures import http_server, make_config, settings, source  # noqa: F401 - fixtures
-from simarchive import store
-from simarchive.capture_processes import capture_in_processes, shards
-from simarchive.verify import verify_archive
+from simarchive.archive import store
+from simarchive.archive.verify import verify_archive
+from simarchive.capture.processes import capture_in_processes, shards
 
 
 def test_sources_are_dealt_across_processes_only_where_no_delay_applies(tmp_path):

@@ -10,11 +10,11 @@ import bibtexparser
 import pytest
 import rispy
 from cite_cases import SHA, capture, item, sources, url
-from simarchive.cite import content_date
-from simarchive.cite_export import to_bibtex, to_csl_json, to_ris
-from simarchive.cite_record import csl_date
-from simarchive.dates import parse_when
-from simarchive.validate import Site
+from simarchive.cite.book import content_date
+from simarchive.cite.export import to_bibtex, to_csl_json, to_ris
+from simarchive.cite.record import csl_date
+from simarchive.content.dates import parse_when
+from simarchive.content.site import Site
 
 # (source id, BibTeX year/month/date, RIS PY/DA, CSL date-parts): precision kept, no day invented.
 PRECISION = [

@@ -14,10 +14,10 @@ import datetime as dt
 
 import pytest
 from cite_cases import SITENAME, SITEURL, item, url
-from simarchive.cite_record import event_item
-from simarchive.cite_styles import render
-from simarchive.dates import parse_when
-from simarchive.events import Event
+from simarchive.cite.record import event_item
+from simarchive.cite.styles import render
+from simarchive.content.dates import parse_when
+from simarchive.content.events import Event
 
 GAZETTE, LETTER, AGENCY = url("gazette-pilot"), url("health-letter"), url("agency-page")
 SURVEY, REVIEW = url("triage-survey"), url("network-review")
@@ -172,7 +172,7 @@ def test_an_event_without_a_revision_date_says_no_date():
 
 
 def test_headline_case_raises_words_after_an_opening_quotation_mark():
-    from simarchive.cite_text import title_case
+    from simarchive.cite.text import title_case
 
     assert title_case("Police revive scheme that 'denies care to patients'") == (
         "Police Revive Scheme That 'Denies Care to Patients'"

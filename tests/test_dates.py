@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from simarchive.dates import DateError, parse_when
+from simarchive.content.dates import DateError, parse_when
 
 D = dt.date
 

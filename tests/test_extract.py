@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from httpfixtures import ARTICLE, ARTICLE_TEXT, PDF, SCRIPTS, make_pdf, source
-from simarchive.dates import parse_when
-from simarchive.extract import EXTRACTORS, extract
-from simarchive.provenance import compare_with_registry
+from simarchive.capture.extract import EXTRACTORS, extract
+from simarchive.capture.provenance import compare_with_registry
+from simarchive.content.dates import parse_when
 
 
 def test_article_text_is_in_reading_order_without_boilerplate():

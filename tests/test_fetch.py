@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from httpfixtures import ARTICLE, CP1252_TEXT, http_server, make_config, no_proxies, settings  # noqa: F401
+from simarchive.capture.decode import decode_payload, find_charset, to_text
+from simarchive.capture.fetch import fetch, make_session
 from simarchive.config import Config
-from simarchive.decode import decode_payload, find_charset, to_text
 from simarchive.errors import CaptureError, ConfigError, SourceGoneError
-from simarchive.fetch import fetch, make_session
 
 
 def get(server, config: Config, path: str, tmp_path: Path, **kwargs):  # noqa: ANN001, ANN201

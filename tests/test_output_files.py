@@ -11,8 +11,8 @@ from pathlib import Path
 from conftest import BIN
 from httpfixtures import http_server  # noqa: F401 - a fixture
 from pelican.settings import read_settings
-from simarchive.archive_index import list_captures
-from simarchive.output_files import OutputFiles, theme_static_files, write_if_changed
+from simarchive.archive.listing import list_captures
+from simarchive.site.output_files import OutputFiles, theme_static_files, write_if_changed
 from test_archive_site import archived_site  # noqa: F401 - a fixture
 from test_build_worker import PELICAN_WITH_INFO
 

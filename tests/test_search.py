@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from searchsite import make_search_site
 from simarchive.config import load_config
-from simarchive.search import Searcher, SearchRequest, index_site
+from simarchive.search.searcher import Searcher, SearchRequest, index_site
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from simarchive.search_analysis import ANALYZER, index_positions
-from simarchive.search_positions import ArrayPositions
+from simarchive.search.analysis import ANALYZER, index_positions
+from simarchive.search.positions import ArrayPositions
 from whoosh.formats import Positions
 
 WORDS = ["The", "police", "Policing", "a", "I", "of", "Café", "CAFÉ", "naïve", "e.g.", "U.K.", "x*y", "3.14",

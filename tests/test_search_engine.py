@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from searchsite import add_capture, make_search_site
 from simarchive.config import load_config
-from simarchive.search import NUMERIC, Searcher, SearchRequest, index_site
-from simarchive.search_engine import IndexArrays
-from simarchive.search_positions import ArrayPositions, positions_array
-from simarchive.search_query import make_parser, parse, prepare
+from simarchive.search.engine import IndexArrays
+from simarchive.search.positions import ArrayPositions, positions_array
+from simarchive.search.query import make_parser, parse, prepare
+from simarchive.search.searcher import NUMERIC, Searcher, SearchRequest, index_site
 from whoosh import index
 from whoosh.query.positional import Phrase
 

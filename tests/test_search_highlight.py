@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from simarchive.search_highlight import matches, passages
+from simarchive.search.highlight import matches, passages
 
 
 @pytest.mark.parametrize("text", [

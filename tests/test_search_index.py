@@ -6,13 +6,13 @@ import os
 
 import pytest
 from searchsite import add_capture, make_search_site
-from simarchive import search_docs
 from simarchive.cli import main
 from simarchive.config import load_config
-from simarchive.search import Searcher, SearchRequest, index_site
-from simarchive.search_docs import site_documents
-from simarchive.search_index import current_generation, update_index
-from simarchive.validate import load_site
+from simarchive.content.site import load_site
+from simarchive.search import documents as search_docs
+from simarchive.search.documents import site_documents
+from simarchive.search.index import current_generation, update_index
+from simarchive.search.searcher import Searcher, SearchRequest, index_site
 
 # 5 events, 28 sources (3 + hostile-page + 24 reports), 1 older capture of island-news.
 TOTAL = 34

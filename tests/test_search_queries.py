@@ -11,7 +11,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from searchsite import make_search_site
 from simarchive.config import load_config
 from simarchive.errors import QueryError
-from simarchive.search import Searcher, SearchRequest, index_site
+from simarchive.search.searcher import Searcher, SearchRequest, index_site
 
 # Hypothesis keeps its example database and Unicode tables in .hypothesis/ under the current
 # folder by default; no test may write under the repository.

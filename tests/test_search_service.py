@@ -76,8 +76,8 @@ def test_a_search_that_fails_unexpectedly_leaves_the_process_answering(built_sit
     import pytest
     from simarchive.config import load_config
     from simarchive.errors import SearchError
-    from simarchive.search import SearchRequest
-    from simarchive.search_service import SearchService
+    from simarchive.search.processes import SearchService
+    from simarchive.search.searcher import SearchRequest
 
     service = SearchService(load_config(built_site.settings), processes=1)
     try:

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import serving
 from searchsite import add_capture, make_search_site
 from simarchive.config import load_config
-from simarchive.search import index_site
+from simarchive.search.searcher import index_site
 from simarchive.web import create_app
 from test_search_queries import BAD
 from waitress.server import create_server

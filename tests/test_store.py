@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from simarchive import store
+from simarchive.archive import store
 from simarchive.errors import ArchiveError
 
 MOMENT = dt.datetime(2026, 3, 10, 9, 30, 5, tzinfo=dt.UTC)

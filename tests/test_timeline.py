@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from simarchive.axis import build_axis
-from simarchive.dates import parse_when
-from simarchive.events import Event
-from simarchive.timelinejs import date_object
+from simarchive.content.dates import parse_when
+from simarchive.content.events import Event
+from simarchive.site.axis import build_axis
+from simarchive.site.timelinejs import date_object
 
 
 def event(slug: str, when: str, phase: str = "Origins") -> Event:

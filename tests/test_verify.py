@@ -8,9 +8,9 @@ import json
 
 import pytest
 from httpfixtures import ARTICLE, every_warc_replays, http_server, no_proxies, settings, source  # noqa: F401
-from simarchive import store
-from simarchive.capture import capture_sources
-from simarchive.verify import verify_archive
+from simarchive.archive import store
+from simarchive.archive.verify import verify_archive
+from simarchive.capture.pipeline import capture_sources
 
 
 def captured(server, config, path="/article"):  # noqa: ANN001, ANN201

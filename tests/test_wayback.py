@@ -15,12 +15,12 @@ from httpfixtures import (  # noqa: F401 - fixtures are used by name
     settings,
     source,
 )
-from simarchive import store
-from simarchive.capture import capture_sources
-from simarchive.dates import parse_when
+from simarchive.archive import store
+from simarchive.capture.fetch import make_session
+from simarchive.capture.pipeline import capture_sources
+from simarchive.capture.wayback import default_timestamp, find_snapshot
+from simarchive.content.dates import parse_when
 from simarchive.errors import CaptureError
-from simarchive.fetch import make_session
-from simarchive.wayback import default_timestamp, find_snapshot
 
 STAMPS = ["20120101000000", "20160502100000", "20210601000000"]
 

@@ -7,6 +7,6 @@ __version__ = "0.1.0"
 
 def register() -> None:
     """Pelican's entry point. Imported lazily, so the CLI and the server never load Pelican."""
-    from . import pelican_site
+    from .site import plugin
 
-    pelican_site.register()
+    plugin.register()

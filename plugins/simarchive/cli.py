@@ -14,10 +14,10 @@ from enum import IntEnum
 from pathlib import Path
 
 from . import __version__
-from .capture_cli import add_capture_parsers
+from .capture.cli import add_capture_parsers
 from .config import Config, load_config
+from .content.site import load_site
 from .errors import SimArchiveError
-from .validate import load_site
 
 __all__ = ["ExitStatus", "main"]
 
@@ -51,8 +51,8 @@ def _terminal(snippet: str) -> str:
 
 def cmd_search(args: argparse.Namespace, config: Config) -> int:
     """Search the index and print the hits, readably or as the API's JSON."""
-    from .search import SearchRequest, run_query
-    from .search_api import results_json
+    from .search.api import results_json
+    from .search.searcher import SearchRequest, run_query
 
     request = SearchRequest(q=args.query, per_page=args.limit, page=args.page, sort=args.sort,
                             all_captures=args.all_captures)
@@ -77,7 +77,7 @@ def cmd_search(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_index(args: argparse.Namespace, config: Config) -> int:
     """Build or update the search index without building the site."""
-    from .search import index_site
+    from .search.searcher import index_site
 
     report = index_site(config, rebuild=args.rebuild)
     print(f"Indexed into {config.index}: {report.added} added, {report.updated} updated, "
@@ -114,8 +114,8 @@ def _per_page(value: str) -> int:
 
 def cmd_cite(args: argparse.Namespace, config: Config) -> int:
     """Print the citation of an event or a source (its latest capture, or --capture)."""
-    from .archive_index import list_captures
-    from .cite import EXPORT_KEYS, CiteBook
+    from .archive.listing import list_captures
+    from .cite.book import EXPORT_KEYS, CiteBook
 
     site = load_site(config)
     if site.errors:
@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.set_defaults(func=cmd_search)
 
-    from .cite import EXPORT_KEYS, STYLE_KEYS
+    from .cite.book import EXPORT_KEYS, STYLE_KEYS
 
     p = sub.add_parser("cite", help="print the citation of an event or a source")
     p.add_argument("id", help="an event slug or a source id")

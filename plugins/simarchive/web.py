@@ -15,9 +15,9 @@ from whitenoise import WhiteNoise
 
 from .config import Config, load_config
 from .errors import QueryError, SearchError
-from .search import Searcher
-from .search_api import request_from_params, results_json, search_url
-from .search_service import SearchService
+from .search.api import request_from_params, results_json, search_url
+from .search.processes import SearchService
+from .search.searcher import Searcher
 
 logger = logging.getLogger(__name__)
 

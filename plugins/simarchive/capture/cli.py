@@ -1,0 +1,202 @@
+"""The `capture` and `verify` subcommands of sim-archive, each handing off to one core function."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import Config
+from ..errors import SelectionError
+
+if TYPE_CHECKING:
+    from .pipeline import CaptureReport, Outcome
+
+__all__ = ["add_capture_parsers", "cmd_capture", "cmd_verify"]
+
+OK, ERROR = 0, 1
+# The same as capture.VIAS, written out so that building the parser imports no capture code:
+# every sim-archive command builds it, and the capture modules take a third of a second to load.
+VIAS = ("auto", "live", "wayback")
+
+
+def _timestamp(value: str) -> str:
+    if not re.fullmatch(r"\d{8}(\d{6})?", value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date as YYYYMMDD")
+    return value
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1")
+    return int(value)
+
+
+def _paths(args: argparse.Namespace, config: Config) -> Config:
+    """--sources and --archive override the settings file for this run."""
+    changes = {k: v.resolve() for k in ("sources", "archive") if (v := getattr(args, k))}
+    return dataclasses.replace(config, **changes)
+
+
+def _size(length: int | None) -> str:
+    if length is None:
+        return ""
+    return f"{length / 1e6:.1f} MB" if length >= 1e6 else f"{length / 1e3:.1f} kB"
+
+
+def _row(outcome: Outcome) -> str:
+    if outcome.state == "captured":
+        detail = f"{outcome.via}, {_size(outcome.length)}, sha256 {outcome.sha256[:12]}"
+    else:
+        detail = outcome.reason or ""
+    return f"{outcome.source_id}\t{outcome.state}\t{detail}"
+
+
+def print_report(report: CaptureReport) -> None:
+    """A table of every source and what happened to it, then a summary line."""
+    rows = [_row(o).split("\t") for o in report.outcomes]
+    width = [max((len(r[i]) for r in rows), default=0) for i in range(2)]
+    for outcome, (sid, state, detail) in zip(report.outcomes, rows, strict=True):
+        print(f"{sid:<{width[0]}}  {state:<{width[1]}}  {detail}")
+        for warning in outcome.warnings:
+            print(f"{'':<{width[0]}}  {'':<{width[1]}}  warning: {warning}")
+    print(
+        f"{report.count('captured')} captured, {report.count('skipped')} skipped, "
+        f"{report.count('failed')} failed."
+    )
+
+
+def cmd_capture(args: argparse.Namespace, config: Config) -> int:
+    """Capture the chosen sources into the archive; exit 0 only if none failed."""
+    from tqdm import tqdm
+
+    from ..content.registry import load_sources
+    from .pipeline import select_sources
+    from .processes import capture_in_processes
+
+    config = _paths(args, config)
+    registry, problems = load_sources(config.sources)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in the registry; nothing captured.", file=sys.stderr)
+        return ERROR
+    if args.all and args.ids:
+        raise SelectionError("give source ids or --all, not both")
+    sources = select_sources(
+        registry, args.ids, everything=args.all or (args.missing and not args.ids)
+    )
+    if not re.search(r"https?://", config.user_agent):
+        print("note: the User-Agent names no contact URL; set SITEURL or SIMARCHIVE_USER_AGENT in "
+              "pelicanconf.py so that the owners of the sites captured can reach you", file=sys.stderr)
+    with tqdm(
+        total=len(sources), unit="source", file=sys.stderr, disable=not sys.stderr.isatty()
+    ) as bar:
+        report = capture_in_processes(
+            sources,
+            config.archive,
+            config,
+            processes=args.processes,
+            missing=args.missing,
+            via=args.via,
+            timestamp=args.timestamp,
+            jobs=args.jobs,
+            allow_private=args.allow_private,
+            on_done=lambda outcome: bar.update(1),
+        )
+    print_report(report)
+    return OK if report.ok else ERROR
+
+
+def cmd_verify(args: argparse.Namespace, config: Config) -> int:
+    """Re-read and re-hash every capture; exit 0 only if nothing is wrong."""
+    from ..archive.verify import verify_archive
+
+    config = _paths(args, config)
+    result = verify_archive(config.archive)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "checked": result.checked,
+                    "problems": [{"path": str(p), "message": m} for p, m in result.problems],
+                    "leftovers": [str(p) for p in result.leftovers],
+                },
+                indent=1,
+            )
+        )
+        return OK if result.ok else ERROR
+    for path in result.leftovers:
+        print(
+            f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete"
+        )
+    for path, message in result.problems:
+        print(f"{path}: {message}", file=sys.stderr)
+    if not result.ok:
+        print(f"{len(result.problems)} problem(s) in {result.checked} capture(s).", file=sys.stderr)
+        return ERROR
+    print(f"OK: {result.checked} capture(s) verified in {config.archive}.")
+    return OK
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        metavar="PATH",
+        help="the source registry (default: SIMARCHIVE_SOURCES from the settings)",
+    )
+    parser.add_argument(
+        "--archive",
+        type=Path,
+        metavar="PATH",
+        help="the archive folder (default: SIMARCHIVE_ARCHIVE from the settings)",
+    )
+
+
+def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add `capture` and `verify` to the sim-archive subcommands."""
+    p = sub.add_parser(
+        "capture", help="capture sources into the archive (live or from the Wayback Machine)"
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="source ids from the registry")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="capture every source in the registry")
+    which.add_argument("--missing", action="store_true", help="only sources not captured yet")
+    p.add_argument(
+        "--via",
+        choices=VIAS,
+        default="auto",
+        help="live, wayback, or auto: live, then Wayback if the page is gone (default)",
+    )
+    p.add_argument(
+        "--timestamp",
+        type=_timestamp,
+        metavar="YYYYMMDD",
+        help="the Wayback snapshot date wanted (default: the source's published date)",
+    )
+    p.add_argument(
+        "--jobs", type=_jobs, default=4, metavar="N", help="captures at once (default 4)"
+    )
+    p.add_argument(
+        "--processes", type=_jobs, default=1, metavar="N",
+        help="processes, each with --jobs threads: text extraction holds one core per process "
+        "(default 1; a host with SIMARCHIVE_DELAY stays in one process)",
+    )
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow URLs on loopback or private addresses (refused by default)",
+    )
+    _common(p)
+    p.set_defaults(func=cmd_capture)
+
+    p = sub.add_parser("verify", help="re-read and re-hash every capture in the archive")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    _common(p)
+    p.set_defaults(func=cmd_verify)

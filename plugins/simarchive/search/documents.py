@@ -1,0 +1,169 @@
+"""What goes into the search index: every event, and every capture of every source.
+
+The latest capture of a source is the document `source:<id>`; older captures are
+`capture:<id>/<timestamp>`, found only when a search asks for all captures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from functools import cache, cached_property
+
+import markdown
+from bs4 import BeautifulSoup
+
+from ..archive.listing import list_captures
+from ..archive.store import Capture
+from ..config import Config
+from ..content.dates import EventDate
+from ..content.events import CITATION, Event
+from ..content.registry import Source
+from ..content.site import Site
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Doc", "event_text", "site_documents"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One searchable document, as plain values. `text_path` is read, and an event's Markdown made
+    plain text, only when the document is (re)indexed."""
+
+    id: str
+    type: str  # event | source | capture
+    title: str
+    url: str
+    text: str = ""  # plain text of its own (an event's summary, a source's note)
+    markdown_body: str = ""  # an event's body as written, citation keys included
+    text_path: str | None = None  # a capture's text.txt, relative to the archive
+    text_key: str = ""  # what identifies text_path's bytes: captures are never changed
+    text_url: str = ""  # the page showing that text (a capture's page), for passage links
+    publisher: str = ""
+    author: str = ""
+    source_kind: str = ""
+    phase: str = ""
+    actors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    cited_by: tuple[str, ...] = ()  # titles of the events citing a source
+    date: str = ""  # as people write it
+    day: int | None = None  # earliest possible day, YYYYMMDD
+    captured: str = ""  # the capture's ISO time
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The content hash: every field, as written; what is made from them is left out.
+
+        A capture is immutable (append-only archive, SHA-256 in capture.json), so its
+        timestamp and payload hash identify its text without reading 30 KB per source. An
+        event's plain text is made from its summary and Markdown (with the Markdown package
+        of this version), so those stand for it: a rebuild where nothing changed converts no
+        Markdown (that was nine tenths of its time on 1,000 events).
+        """
+        values = [getattr(self, f.name) for f in _HASHED]
+        if self.markdown_body:
+            values.append(markdown.__version__)
+        return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+    @cached_property
+    def plain(self) -> str:
+        """Its own plain text: a source's note, or an event's summary and body as its page shows them."""
+        return event_text(self.text, self.markdown_body) if self.markdown_body else self.text
+
+    def index_fields(self, body: str) -> dict:
+        """The values Whoosh indexes and stores for this document."""
+        kinds = [self.type] if self.type == "event" else ["source", self.source_kind]
+        return {
+            "id": self.id, "hash": self.fingerprint, "type": self.type, "kinds": " ".join(kinds),
+            "title": self.title, "body": body, "actors": "; ".join(self.actors),
+            "publisher": self.publisher, "publisher_facet": self.publisher,
+            "source_kind": self.source_kind, "phase": self.phase,
+            "source": ",".join(self.sources), "event": ",".join(self.events),
+            "meta": " ; ".join([*self.actors, self.publisher, *self.cited_by]),
+            "spell": " ".join(self._spell()),
+            "year": self.day // 10000 if self.day else None, "day": self.day,
+            "date": self.date, "captured": self.captured, "url": self.url,
+            "text_path": self.text_path, "text_url": self.text_url or self.url,
+            "plain": self.plain if self.type == "event" else "",
+        }
+
+    def _spell(self) -> tuple[str, ...]:
+        """Unstemmed words for "did you mean": names and titles, where misspellings hurt most,
+        and an event's text."""
+        texts = [self.title, self.publisher, self.author, *self.actors]
+        if self.type == "event":
+            texts.append(self.plain)
+        return tuple(sorted({w.lower() for t in texts for w in _WORD.findall(t) if len(w) > 2}))
+
+
+_HASHED = [f for f in fields(Doc) if f.name != "text_path"]
+
+
+def event_text(summary: str, body: str) -> str:
+    """An event's summary and body as plain text, as the page shows them (citation keys
+    become numbered references there); the quoted phrases, shown in the references, follow."""
+    html = _markdown().reset().convert(CITATION.sub("", body))
+    text = BeautifulSoup(html, "lxml").get_text(" ", strip=True)
+    quotes = [f"“{m.group(2)}”" for m in CITATION.finditer(body) if m.group(2)]
+    return " ".join(filter(None, [summary, text, *dict.fromkeys(quotes)]))
+
+
+@cache
+def _markdown() -> markdown.Markdown:
+    # One converter, reset before each use: making one costs more than converting a short body.
+    return markdown.Markdown()
+
+
+def _day(when: EventDate | None) -> int | None:
+    if when is None or when.sort_key is None:
+        return None
+    d = when.sort_key
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _event_doc(event: Event, siteurl: str) -> Doc:
+    return Doc(
+        id=f"event:{event.slug}", type="event", title=event.title, text=event.summary, markdown_body=event.body,
+        url=f"{siteurl}/events/{event.slug}/", phase=event.phase, actors=tuple(event.actors),
+        sources=tuple(event.sources), events=(event.slug,), date=event.when.display,
+        day=_day(event.when),
+    )
+
+
+def _source_doc(source: Source, capture: Capture | None, citing: list[Event], siteurl: str,
+                latest: bool) -> Doc:
+    doc_id = f"source:{source.id}" if latest else f"capture:{source.id}/{capture.timestamp}"
+    text_path = f"{source.id}/{capture.timestamp}/text.txt" if capture else None
+    return Doc(
+        id=doc_id, type="source" if latest else "capture", title=source.title,
+        url=f"{siteurl}/sources/{source.id}/", text=source.note or "", text_path=text_path,
+        text_key=f"{capture.timestamp} {capture.sha256}" if capture else "",
+        text_url=f"{siteurl}/sources/{source.id}/captures/{capture.timestamp}/" if capture else "",
+        publisher=source.publisher, author=source.author or "", source_kind=source.kind, sources=(source.id,),
+        events=tuple(e.slug for e in citing), cited_by=tuple(e.title for e in citing),
+        date=source.published.display if source.published else "", day=_day(source.published),
+        captured=capture.captured_at if capture else "",
+    )
+
+
+def site_documents(site: Site, config: Config) -> Iterator[Doc]:
+    """Yield a Doc per event, per source (its latest capture) and per older capture."""
+    citing_by_source: dict[str, list[Event]] = {}
+    for event in site.events:
+        yield _event_doc(event, config.siteurl)
+        for source_id in dict.fromkeys(event.sources):
+            citing_by_source.setdefault(source_id, []).append(event)
+    for source in site.sources.values():
+        captures = list_captures(config.archive, source.id)
+        citing = citing_by_source.get(source.id, [])
+        yield _source_doc(source, captures[-1] if captures else None, citing, config.siteurl, True)
+        for older in captures[:-1]:
+            yield _source_doc(source, older, citing, config.siteurl, False)

@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from conftest import SiteDir
+from support import SiteDir
 
 HOSTILE = '<script>alert("x")</script> then "><img src=x onerror=alert(1)> in the page'
 

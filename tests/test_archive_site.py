@@ -8,10 +8,10 @@ import json
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from conftest import serving
 from httpfixtures import http_server  # noqa: F401 - a fixture
 from httppages import PDF
 from simarchive.archive.listing import capture_day, list_captures
+from support import serving
 
 FAST = "SIMARCHIVE_DELAY = 0\nSIMARCHIVE_RETRIES = 0\nSIMARCHIVE_READ_TIMEOUT = 5\n"
 

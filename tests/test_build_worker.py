@@ -8,7 +8,7 @@ import subprocess
 import tomllib
 
 from bs4 import BeautifulSoup
-from conftest import BIN
+from support import BIN
 
 # Pelican as its command runs it, with a plain handler for INFO lines (Pelican's own "plain"
 # handler prints none, and its "rich" one wraps them).

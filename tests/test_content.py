@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import DATA
+from support import DATA
 
 KNOWN = "(known ids are in content/sources.toml)"
 EDTF = ("expected an EDTF date such as 2023-03-10, 2021-06, 2012, [2016,2017], [2023-04..2023-12], "

@@ -7,8 +7,8 @@ import json
 from dataclasses import fields
 from pathlib import Path
 
-from conftest import REPO
 from simarchive.config import Config
+from support import REPO
 
 PACKAGE = REPO / "plugins" / "simarchive"
 

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 import requests
-from conftest import BIN, serving
 from httpfixtures import http_server  # noqa: F401 - a fixture
+from support import BIN, serving
 
 SCRIPT = """
 mount -t tmpfs -o size=64k tmpfs "$1" || exit 99

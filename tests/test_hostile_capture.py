@@ -4,8 +4,8 @@ runs, nothing is fetched from another host, and its text shows as text."""
 from __future__ import annotations
 
 import pytest
-from conftest import serving
 from httpfixtures import ROUTES, http_server  # noqa: F401 - a fixture
+from support import serving
 from test_browser import browser  # noqa: F401 - a fixture
 
 HOSTILE = b"""<!doctype html><html><head><title>Hostile page</title>

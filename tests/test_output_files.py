@@ -8,11 +8,11 @@ import os
 import subprocess
 from pathlib import Path
 
-from conftest import BIN
 from httpfixtures import http_server  # noqa: F401 - a fixture
 from pelican.settings import read_settings
 from simarchive.archive.listing import list_captures
 from simarchive.site.output_files import OutputFiles, theme_static_files, write_if_changed
+from support import BIN
 from test_archive_site import archived_site  # noqa: F401 - a fixture
 from test_build_worker import PELICAN_WITH_INFO
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from conftest import SiteDir
+from support import SiteDir
 
 
 def digests(folder) -> dict[str, str]:

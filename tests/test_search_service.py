@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import requests
-from conftest import serving
+from support import serving
 
 
 def get(base: str, path: str, **params) -> requests.Response:
@@ -46,7 +46,7 @@ def test_the_search_process_ends_with_the_server(built_site):
     import subprocess
     import time
 
-    from conftest import BIN, free_port
+    from support import BIN, free_port
 
     port = free_port()
     server = subprocess.Popen([str(BIN / "sim-archive"), "--settings", str(built_site.settings), "serve",

@@ -8,11 +8,11 @@ from urllib.parse import unquote
 import pytest
 import requests
 from bs4 import BeautifulSoup
-from conftest import serving
 from searchsite import add_capture, make_search_site
 from simarchive.config import load_config
 from simarchive.search.searcher import index_site
 from simarchive.web import create_app
+from support import serving
 from test_search_queries import BAD
 from waitress.server import create_server
 

@@ -1,0 +1,100 @@
+"""What the tests and the benchmarks share: the repository's paths, a site in a folder of its own
+with its own settings file, a free loopback port, and the real server on it.
+
+Tests import it as `support`; bench/ scripts put tests/ on sys.path first.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+BIN = Path(sys.executable).parent
+
+SETTINGS = """\
+import sys
+sys.path.insert(0, {repo!r})
+from pelicanconf import *  # noqa
+PATH = {content!r}
+OUTPUT_PATH = {output!r}
+SIMARCHIVE_SOURCES = {content!r} + "/sources.toml"
+SIMARCHIVE_ARCHIVE = {archive!r}
+SIMARCHIVE_INDEX = {index!r}
+"""
+
+
+def write_settings(path: Path, *, content: Path, output: Path, archive: Path, index: Path, extra: str = "") -> Path:
+    """A settings file that takes pelicanconf.py and points it at folders of its own."""
+    path.write_text(SETTINGS.format(repo=str(REPO), content=str(content), output=str(output),
+                                    archive=str(archive), index=str(index)) + extra)
+    return path
+
+
+class SiteDir:
+    """A copy of tests/data/site with its own settings file, output, archive and index."""
+
+    def __init__(self, root: Path, content: Path = DATA / "site"):
+        self.root = root
+        self.content = root / "content"
+        shutil.copytree(content, self.content)
+        self.output = root / "output"
+        self.archive = root / "archive"
+        self.index = root / "var" / "index"
+        self.archive.mkdir()
+        self.settings = write_settings(root / "testconf.py", content=self.content, output=self.output,
+                                       archive=self.archive, index=self.index)
+
+    def run(self, *args: str, tool: str = "sim-archive") -> subprocess.CompletedProcess:
+        command = [str(BIN / tool)]
+        command += ["--settings", str(self.settings)]
+        if tool == "pelican":
+            command += ["--log-handler", "plain"]
+        return subprocess.run([*command, *args], cwd=self.root, capture_output=True, text=True, timeout=120,
+                              check=False)
+
+    def build(self) -> subprocess.CompletedProcess:
+        return self.run(tool="pelican")
+
+    def page(self, path: str) -> str:
+        return (self.output / path).read_text(encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(settings: Path, threads: int = 2, search_processes: int = 0) -> Iterator[str]:
+    """The real WSGI app on a real waitress server on a free loopback port; yields its base URL."""
+    from simarchive.config import load_config
+    from simarchive.web import create_app
+    from waitress.server import create_server
+
+    app = create_app(load_config(settings), search_processes=search_processes)
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+
+    def run() -> None:
+        # Closing the listening socket under the loop is how the loop ends.
+        with suppress(OSError, ValueError):
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    host, port = server.socket.getsockname()[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        if search_processes:
+            app.application.searcher.close()

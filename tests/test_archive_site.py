@@ -10,7 +10,7 @@ import requests
 from bs4 import BeautifulSoup
 from httpfixtures import http_server  # noqa: F401 - a fixture
 from httppages import PDF
-from simarchive.archive.listing import capture_day, list_captures
+from simarchive.archive.store import capture_day, list_captures
 from support import serving
 
 FAST = "SIMARCHIVE_DELAY = 0\nSIMARCHIVE_RETRIES = 0\nSIMARCHIVE_READ_TIMEOUT = 5\n"

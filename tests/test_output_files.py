@@ -10,7 +10,7 @@ from pathlib import Path
 
 from httpfixtures import http_server  # noqa: F401 - a fixture
 from pelican.settings import read_settings
-from simarchive.archive.listing import list_captures
+from simarchive.archive.store import list_captures
 from simarchive.site.output_files import OutputFiles, theme_static_files, write_if_changed
 from support import BIN
 from test_archive_site import archived_site  # noqa: F401 - a fixture

@@ -75,9 +75,7 @@ def test_list_captures_sorted_latest_last_and_temp_folders_hidden(tmp_path):
     captures = store.list_captures(tmp_path, "src")
     assert captures[0].path == earlier and captures[-1].path == later
     assert [c.timestamp for c in captures][9:11] == ["20260310T093005Z-10", "20260310T093005Z-11"]
-    assert store.latest_capture(tmp_path, "src").path == later
-    assert store.latest_capture(tmp_path, "other") is None
-    assert store.archived_source_ids(tmp_path) == ["src"]
+    assert store.list_captures(tmp_path, "other") == []
     assert len(store.leftovers(tmp_path)) == 1
 
 
@@ -142,3 +140,17 @@ def test_discard_only_removes_temp_folders(tmp_path):
     tmp = store.begin_capture(tmp_path, "src")
     store.discard_capture(tmp)
     assert not tmp.exists()
+
+
+def test_list_captures_leaves_a_damaged_capture_out_and_says_so(tmp_path, caplog):
+    good = make_capture(tmp_path)
+    damaged = make_capture(tmp_path, MOMENT + dt.timedelta(days=1))
+    (damaged / store.CAPTURE_JSON).write_text("{")
+    assert [c.path for c in store.list_captures(tmp_path, "src")] == [good]
+    assert f"{damaged / store.CAPTURE_JSON}: not valid JSON" in caplog.text
+    assert "run sim-archive verify" in caplog.text
+
+
+def test_capture_day_is_the_utc_day_as_people_write_it():
+    assert store.capture_day("2026-11-26T23:40:55Z") == "26 Nov 2026"
+    assert store.capture_day("not a time") == "not a time"

@@ -25,7 +25,6 @@ __all__ = ["ExitStatus", "main"]
 class ExitStatus(IntEnum):
     OK = 0
     ERROR = 1
-    USAGE = 2
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -114,7 +113,7 @@ def _per_page(value: str) -> int:
 
 def cmd_cite(args: argparse.Namespace, config: Config) -> int:
     """Print the citation of an event or a source (its latest capture, or --capture)."""
-    from .archive.listing import list_captures
+    from .archive.store import list_captures
     from .cite.book import EXPORT_KEYS, CiteBook
 
     site = load_site(config)

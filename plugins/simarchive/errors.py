@@ -26,6 +26,14 @@ class ContentError(SimArchiveError):
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+class DateError(SimArchiveError, ValueError):
+    """A date string that is not one of the EDTF forms we accept, or names no real day."""
+
+
+class CiteError(SimArchiveError):
+    """An unknown id, style or capture to cite; the message lists what exists."""
+
+
 class CaptureError(SimArchiveError):
     """Fetching or storing one source failed; carries the URL."""
 

@@ -4,7 +4,6 @@ The rest of the project reads captures only through this module:
 
     for capture in list_captures(archive, "wessex-ahsn-sim"):   # oldest first, latest last
         capture.captured_at, capture.sha256, capture.text_path.read_text()
-    latest = latest_capture(archive, "wessex-ahsn-sim")           # or None
 
 A capture is assembled in a ``.tmp-*`` folder inside archive/<source-id>/ and renamed into
 place in one step, so a crash or a kill at any instant leaves a whole capture or none visible.
@@ -16,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import logging
 import os
 import re
 import shutil
@@ -25,17 +25,18 @@ from pathlib import Path
 
 from ..errors import ArchiveError
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
     "CAPTURE_JSON",
     "TEXT",
     "WARC",
     "Capture",
-    "archived_source_ids",
     "begin_capture",
+    "capture_day",
     "capture_dirs",
     "commit_capture",
     "discard_capture",
-    "latest_capture",
     "leftovers",
     "list_captures",
     "load_capture",
@@ -165,21 +166,27 @@ def capture_dirs(archive: Path, source_id: str) -> list[Path]:
 
 
 def list_captures(archive: Path, source_id: str) -> list[Capture]:
-    """Every capture of a source, oldest first and latest last."""
-    return [load_capture(folder) for folder in capture_dirs(archive, source_id)]
+    """Every readable capture of a source, oldest first and latest last.
+
+    A damaged capture is logged and left out, so that one bad folder does not stop the site from
+    building; `sim-archive verify` reports it in full.
+    """
+    captures = []
+    for folder in capture_dirs(archive, source_id):
+        try:
+            captures.append(load_capture(folder))
+        except ArchiveError as e:
+            logger.warning("simarchive: %s; run sim-archive verify", e)
+    return captures
 
 
-def latest_capture(archive: Path, source_id: str) -> Capture | None:
-    """The most recent capture of a source, or None if it was never captured."""
-    folders = capture_dirs(archive, source_id)
-    return load_capture(folders[-1]) if folders else None
-
-
-def archived_source_ids(archive: Path) -> list[str]:
-    """The ids of every source with at least one capture, sorted."""
-    if not archive.is_dir():
-        return []
-    return sorted(p.name for p in archive.iterdir() if p.is_dir() and capture_dirs(archive, p.name))
+def capture_day(captured_at: str) -> str:
+    """"2026-11-26T13:40:55Z" -> "26 Nov 2026", the day a capture was made (UTC)."""
+    try:
+        day = dt.datetime.fromisoformat(captured_at.replace("Z", "+00:00"))
+    except ValueError:
+        return captured_at
+    return f"{day.day} {day:%b %Y}"
 
 
 def leftovers(archive: Path) -> list[Path]:

@@ -24,7 +24,7 @@ from typing import Any
 from ..archive.store import Capture
 from ..config import Config
 from ..content.site import Site
-from ..errors import SimArchiveError
+from ..errors import CiteError
 from ..site.output_files import write_if_changed
 from .export import EXPORTS
 from .meta import json_ld, meta_tags
@@ -36,10 +36,6 @@ __all__ = ["CiteBook", "CiteError", "Citation", "content_date", "write_downloads
 
 STYLE_KEYS = tuple(key for key, _, _ in STYLES)
 EXPORT_KEYS = {"bibtex": "bib", "ris": "ris", "csl-json": "json"}
-
-
-class CiteError(SimArchiveError):
-    """An unknown id, style or capture; the message lists what exists."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 
+from ..errors import DateError
+
 __all__ = ["DateError", "EventDate", "parse_when"]
 
 MONTHS = calendar.month_name
@@ -30,10 +32,6 @@ EXPECTED = (
     "expected an EDTF date such as 2023-03-10, 2021-06, 2012, [2016,2017], [2023-04..2023-12], "
     "2018/2020, ../2018-04, 2012-11~ or 2022?"
 )
-
-
-class DateError(ValueError):
-    """A date string that is not one of the EDTF forms we accept, or names no real day."""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..archive.listing import list_captures
-from ..archive.store import Capture
+from ..archive.store import Capture, list_captures
 from .events import Citation, Event
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..archive.listing import list_captures
+from ..archive.store import list_captures
 from ..config import Config
 from ..errors import ContentError
 from .events import Event, read_event

@@ -17,8 +17,7 @@ from functools import cache, cached_property
 import markdown
 from bs4 import BeautifulSoup
 
-from ..archive.listing import list_captures
-from ..archive.store import Capture
+from ..archive.store import Capture, list_captures
 from ..config import Config
 from ..content.dates import EventDate
 from ..content.events import CITATION, Event

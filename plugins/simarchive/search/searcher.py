@@ -20,7 +20,7 @@ import numpy as np
 from whoosh import index
 from whoosh import query as wq
 
-from ..archive.listing import capture_day
+from ..archive.store import capture_day
 from ..config import Config
 from ..errors import QueryError, SearchError
 from .engine import IndexArrays

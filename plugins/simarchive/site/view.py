@@ -6,7 +6,7 @@ import logging
 from functools import cached_property
 
 from ..archive.downloads import capture_files
-from ..archive.listing import capture_day, list_captures
+from ..archive.store import capture_day, list_captures
 from ..cite.book import CiteBook
 from ..config import Config
 from ..content.site import Site

@@ -48,11 +48,13 @@ SUMMARY_MAX_LENGTH = None
 ARTICLE_ORDER_BY = "date"
 DEFAULT_DATE = None
 SLUGIFY_SOURCE = "title"
-# Each build writes over the previous one and then removes what it no longer makes (see
-# plugins/simarchive/output_files.py); publishconf.py starts from an empty folder.
-DELETE_OUTPUT_DIRECTORY = False
-# auto_reload off: Pelican makes a new Jinja environment for every build, so checking each
-# included template's file for changes on every page only cost time (a tenth of a second a build).
+# Every build starts from an empty output folder, so it holds exactly what this build makes:
+# Pelican empties it first (keeping the folder itself, and any top-level name listed in
+# OUTPUT_RETENTION), once the plugin has checked the content. The plugin refuses an OUTPUT_PATH
+# that holds the content, the archive, the search index or the theme.
+DELETE_OUTPUT_DIRECTORY = True
+# auto_reload off: Pelican makes a new Jinja environment for every build (one per generator), so
+# checking each included template's file for changes on every page only costs time.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
 
 # The plugin's own settings (documented in README.md, validated by simarchive.config).

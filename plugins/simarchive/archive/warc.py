@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -17,11 +19,26 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from ..capture.fetch import Exchange
-
-__all__ = ["check_warc", "write_warc"]
+__all__ = ["Exchange", "check_warc", "write_warc"]
 
 CHUNK = 64 * 1024
+
+
+class Exchange(Protocol):
+    """One request and its response as the archive records them (capture.fetch makes them); the
+    payload is in the file `body`, as received."""
+
+    url: str
+    request_line: str
+    request_headers: list[tuple[str, str]]
+    status: int
+    reason: str
+    protocol: str
+    headers: list[tuple[str, str]]
+    body: Path
+    length: int
+    started: dt.datetime
+    ip: str | None
 
 
 class _GzipMembers:

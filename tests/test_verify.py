@@ -174,7 +174,7 @@ def test_text_replaced_by_a_symlink_is_refused_by_verify_and_by_every_reader(htt
         assert store.list_captures(settings.archive, "src") == []  # what the build and search read
     assert caplog.messages == [
         f"simarchive: {capture.text_path}: is a symbolic link; a capture holds only regular files in a "
-        "real folder (run sim-archive verify); run sim-archive verify"
+        "real folder; run sim-archive verify"
     ]
 
 

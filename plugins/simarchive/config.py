@@ -146,11 +146,9 @@ def _run_settings(settings_file: Path) -> dict[str, Any]:
     """Run the settings file as Pelican does; an error in it becomes a ConfigError with its line."""
     try:
         return runpy.run_path(str(settings_file))
-    except SyntaxError as e:  # not Python at all, or a typo
+    except SyntaxError as e:  # not Python at all (a binary file too), or a typo
         where = f"{settings_file}:{e.lineno}" if e.lineno else str(settings_file)
         raise ConfigError(f"{where}: not valid Python ({e.msg}); is this the Pelican settings file?") from None
-    except ValueError as e:  # e.g. a binary file: "source code string cannot contain null bytes"
-        raise ConfigError(f"{settings_file}: not a Python settings file ({e})") from None
     except Exception as e:  # the settings file's own code failed (a NameError, a missing import)
         line = next((f.lineno for f in reversed(traceback.extract_tb(e.__traceback__))
                      if Path(f.filename) == settings_file), None)

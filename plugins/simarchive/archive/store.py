@@ -110,7 +110,7 @@ def _refuse_links(folder: Path) -> None:
     for path in (folder.parent, folder, folder / CAPTURE_JSON, folder / TEXT, folder / WARC):
         if path.is_symlink():
             raise ArchiveError(str(path), "is a symbolic link; a capture holds only regular files "
-                                          "in a real folder (run sim-archive verify)")
+                                          "in a real folder")
 
 
 def timestamp_of(moment: dt.datetime) -> str:

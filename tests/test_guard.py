@@ -8,9 +8,14 @@ way the Wayback host is trusted.
 from __future__ import annotations
 
 import errno
+import shutil
 import socket
+import ssl
+import subprocess
+import threading
 
 import pytest
+from httpfixtures import TestServer as LocalServer
 from httpfixtures import http_server, make_config, no_proxies, settings  # noqa: F401
 from simarchive.capture.fetch import fetch, make_session
 from simarchive.capture.guard import refusal
@@ -129,3 +134,38 @@ def test_the_address_checked_is_the_one_connected_to(monkeypatch, http_server, s
 )
 def test_which_addresses_are_refused(address, kind):
     assert refusal(address) == kind
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a test certificate")
+def test_https_goes_to_the_address_checked_with_the_name_for_sni_and_the_certificate(monkeypatch, tmp_path):
+    """TLS to the pinned address still speaks the name: SNI carries it, and the certificate is checked
+    (this one is self-signed, so the check fails, as it must)."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", str(key),
+                    "-out", str(cert), "-subj", "/CN=sim.example", "-addext", "subjectAltName=DNS:sim.example"],
+                   check=True, capture_output=True)
+    names: list[str | None] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    server = LocalServer()
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    real, asked = socket.getaddrinfo, []
+
+    def getaddrinfo(host, port, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - the DNS edge
+        asked.append(host)
+        return real("127.0.0.1" if host == "sim.example" else host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    try:
+        config = make_config(tmp_path, retries=0)
+        url = f"https://sim.example:{server.server_address[1]}/article"
+        message = refused(url, config, tmp_path, allow_private=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert message.startswith(f"{url}: TLS error: ") and "CERTIFICATE_VERIFY_FAILED" in message
+    assert names == ["sim.example"]
+    assert asked == ["sim.example", "127.0.0.1"]

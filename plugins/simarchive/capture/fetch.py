@@ -173,8 +173,9 @@ def _exchange(
         request = session.prepare_request(requests.Request("GET", url))
     except requests.exceptions.RequestException as e:  # e.g. a host name IDNA cannot encode
         raise CaptureError(url, f"not a URL that can be requested ({e})") from None
-    # Host is sent explicitly, so the request record shows every header that went out; it is
-    # taken from the prepared URL, where an international host name is already in ASCII.
+    # Host is sent explicitly, so the request record shows every header that went out (and the
+    # guarded connection is to an address, not the name); it is taken from the prepared URL,
+    # where an international host name is already in ASCII.
     request.headers["Host"] = _host_header(request.url)
     try:
         # The adapter, not session.send(): send() reads the body of a redirect to discard it,

@@ -63,7 +63,9 @@ def _die_with_parent(parent: int) -> None:
 
     On Linux the kernel sends SIGTERM the moment the parent dies (PR_SET_PDEATHSIG); elsewhere a
     thread notices within half a second. Either way, a capture in progress leaves only its temp
-    folder, which verify reports as a leftover.
+    folder, which verify reports as a leftover. (Linux sends the signal when the thread that
+    started the worker ends: the pool starts its workers in the thread that calls
+    capture_in_processes, which waits for them all.)
     """
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if sys.platform == "linux" else None
     if libc is None or libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:

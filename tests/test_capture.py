@@ -58,6 +58,7 @@ def test_captures_are_complete_and_replay_with_warcio(http_server, settings):
     assert sorted(os.listdir(report.outcomes[0].path)) == [
         "capture.json",
         "capture.warc.gz",
+        "manifest-sha256.txt",
         "text.txt",
     ]
 

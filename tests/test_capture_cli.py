@@ -64,8 +64,8 @@ def test_private_urls_are_refused_without_the_flag(conf, http_server, capsys):
     assert main(["--settings", str(conf), "capture", "article"]) == 1
     out = capsys.readouterr().out
     assert (
-        f"{http_server.base}/article: refused: host '127.0.0.1' resolves to 127.0.0.1, a private "
-        "or loopback address (pass --allow-private to capture it)"
+        f"{http_server.base}/article: refused: host '127.0.0.1' resolves to 127.0.0.1, a loopback "
+        "address (pass --allow-private to capture it)"
     ) in out
 
 

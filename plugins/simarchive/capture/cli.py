@@ -117,7 +117,7 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     from ..archive.verify import verify_archive
 
     config = _paths(args, config)
-    result = verify_archive(config.archive)
+    result = verify_archive(config.archive, seal=args.seal)
     if args.json:
         print(
             json.dumps(
@@ -126,6 +126,8 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
                     "checked": result.checked,
                     "problems": [{"path": str(p), "message": m} for p, m in result.problems],
                     "leftovers": [str(p) for p in result.leftovers],
+                    "unsealed": [str(p) for p in result.unsealed],
+                    "sealed": [str(p) for p in result.sealed],
                 },
                 indent=1,
             )
@@ -135,6 +137,11 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
         print(
             f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete"
         )
+    for path in result.unsealed:
+        print(f"note: {path}: no manifest (captured before manifests existed), so only its WARC, "
+              "text and capture.json were checked; `sim-archive verify --seal` adds one")
+    for path in result.sealed:
+        print(f"sealed: {path}: manifest-sha256.txt written")
     for path, message in result.problems:
         print(f"{path}: {message}", file=sys.stderr)
     if not result.ok:
@@ -198,5 +205,10 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("verify", help="re-read and re-hash every capture in the archive")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--seal",
+        action="store_true",
+        help="give each capture made before manifests existed a manifest, once it passes every check",
+    )
     _common(p)
     p.set_defaults(func=cmd_verify)

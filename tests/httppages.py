@@ -39,7 +39,7 @@ SCRIPTS = """<html><head><script>alert("HEAD-SCRIPT")</script><style>p { color: 
 <img src="x" onerror="alert('ONERROR-HANDLER')">
 <script type="text/javascript">document.write("BODY-SCRIPT")</script>
 <noscript>NOSCRIPT-TEXT</noscript><p>More visible words.</p>
-<script type="application/ld+json">{"@type": "Article", "headline": "LD headline"}</script>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Article", "headline": "LD headline"}</script>
 </body></html>"""
 
 

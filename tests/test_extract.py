@@ -1,4 +1,4 @@
-"""extract.py and provenance.py: reading-order text, page metadata, PDFs, the registry check."""
+"""extract.py, article.py and provenance.py: main and full text, page metadata, PDFs, the registry check."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from simarchive.content.dates import parse_when
 def test_article_text_is_in_reading_order_without_boilerplate():
     result = extract(ARTICLE.encode(), "text/html; charset=utf-8", "utf-8")
     assert result.method == "html"
-    assert result.text == ARTICLE_TEXT
+    assert result.text == result.fulltext == ARTICLE_TEXT
     for furniture in (
         "Example Trust home",
         "About us",
@@ -30,7 +30,7 @@ def test_article_metadata_comes_from_the_page_itself():
         "title": "Serenity Integrated Mentoring pilot report",
         "author": ["Jane Analyst"],
         "published": "2016-05-04",
-        "publisher": "Example Trust",
+        "site_name": "Example Trust",
         "language": "en",
     }
 
@@ -44,15 +44,12 @@ def test_scripts_styles_and_handlers_never_reach_the_text():
 def test_open_graph_and_json_ld_metadata():
     page = b"""<html><head><meta property="og:title" content="OG title">
     <meta property="article:published_time" content="2021-06-30T09:00:00+01:00">
-    <script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "headline": "LD",
+    <script type="application/ld+json">{"@context": "https://schema.org",
+      "@graph": [{"@type": "NewsArticle", "headline": "LD",
       "author": [{"@type": "Person", "name": "A. Writer"}], "datePublished": "2021-06-29"}]}</script>
     </head><body><article><header><h1>Headline kept</h1></header><p>Body.</p></article></body></html>"""
     result = extract(page, "text/html", "utf-8")
-    assert result.metadata == {
-        "title": "OG title",
-        "published": "2021-06-30T09:00:00+01:00",
-        "author": ["A. Writer"],
-    }
+    assert result.metadata == {"title": "OG title", "published": "2021-06-30", "author": ["A Writer"]}
     assert result.text == "Headline kept\n\nBody.\n"
 
 
@@ -69,7 +66,7 @@ def test_pdf_text_has_a_form_feed_line_between_pages():
         "pages": 2,
         "title": "SIM Review",
         "author": ["NHS England"],
-        "published": "D:20230310120000Z",
+        "published": "2023-03-10T12:00:00+00:00",
     }
 
 

@@ -24,7 +24,7 @@ from requests.cookies import extract_cookies_to_jar
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from ..config import Config
-from ..errors import CaptureError, SourceGoneError
+from ..errors import CaptureError, SourceBlockedError, SourceGoneError
 from .session import RETRY_STATUSES, make_session
 
 __all__ = ["Exchange", "Fetched", "Gate", "check_host", "fetch", "make_session"]
@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 10
 GONE_STATUSES = (404, 410)
+BLOCKED_STATUSES = (401, 403, 429, 451)
 
 #: Holds a slot for one host while a request to it is in flight: ``with gate(host): ...``.
 Gate = Callable[[str], contextlib.AbstractContextManager]
@@ -247,8 +248,9 @@ def fetch(
 ) -> Fetched:
     """GET url, following redirects by hand so each hop is kept; bodies go to files in workdir.
 
-    Raises SourceGoneError for 404, 410, an unknown host or a refused connection (the cases
-    where Wayback may still have the page) and CaptureError for every other failure.
+    Raises SourceGoneError for 404, 410, an unknown host or a refused connection, and
+    SourceBlockedError for 401, 403, 429 and 451 (the cases where Wayback may still have the
+    page), and CaptureError for every other failure.
     """
     gate = gate or (lambda host: contextlib.nullcontext())
     trusted = set(trusted_hosts)
@@ -270,6 +272,7 @@ def fetch(
         message = f"HTTP {final.status} {final.reason}".rstrip()
         if final.status in RETRY_STATUSES and config.retries:
             message += f" (after {config.retries} retries)"
-        error = SourceGoneError if final.status in GONE_STATUSES else CaptureError
+        error = (SourceGoneError if final.status in GONE_STATUSES
+                 else SourceBlockedError if final.status in BLOCKED_STATUSES else CaptureError)
         raise error(final.url, message)
     return Fetched(exchanges)

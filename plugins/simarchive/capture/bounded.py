@@ -74,11 +74,14 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        out_of_memory = False
         try:
             conn.send(("done", *_decode_and_extract(job, conn)))
         except CaptureError as e:  # sent as plain values: CaptureError(url, message) does not pickle
             conn.send(("error", e.message))
         except MemoryError:
+            out_of_memory = True  # said below: here the traceback still holds what filled the memory
+        if out_of_memory:
             conn.send(("memory",))
             return  # a process that ran out of memory may be in any state: start afresh
 

@@ -178,6 +178,8 @@ def extract_pdf(body: bytes, charset: str, limits: Limits, on_page: Progress | N
             if on_page:
                 on_page(pages[-1])
         metadata = _pdf_metadata(reader, total)
+    except MemoryError:
+        raise  # the extraction worker reports it, and the limit that was hit
     except Exception as e:  # noqa: BLE001 - pypdf raises all kinds on malformed files (PyPdfError,
         # ValueError, KeyError, IndexError, AttributeError, RecursionError...); one hostile PDF
         # must not stop a run, and the capture keeps the file with this warning.

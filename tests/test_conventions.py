@@ -14,12 +14,12 @@ PACKAGE = REPO / "plugins" / "simarchive"
 
 
 def test_every_setting_is_documented_in_the_readme():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = "\n".join(p.read_text(encoding="utf-8") for p in [REPO / "README.md", *(REPO / "docs").glob("*.md")])
     pelican_keys = {"content": "PATH", "output": "OUTPUT_PATH", "theme": "THEME", "sitename": "SITENAME",
                     "siteurl": "SITEURL"}
     for f in fields(Config):
         key = pelican_keys.get(f.name, f"SIMARCHIVE_{f.name.upper()}")
-        assert f"`{key}`" in readme, f"README.md does not document {key}"
+        assert f"`{key}`" in readme, f"neither README.md nor docs/ document {key}"
 
 
 def test_only_the_glue_imports_pelican():

@@ -61,7 +61,7 @@ def _render(element: Any, blocks: list[str]) -> None:
             if child.tag == "table" and _is_data_table(child):
                 rows = (" | ".join(" ".join(_inline(cell).split()) for cell in row.iter("cell"))
                         for row in child.iter("row"))
-                blocks.append("\n".join(row for row in rows if row.strip(" |")))
+                blocks.append("\x01".join(row for row in rows if row.strip(" |")))
             elif any(c.tag not in _INLINE and c.tag != "lb" for c in child):
                 _render(child, blocks)
             else:

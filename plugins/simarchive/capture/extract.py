@@ -37,6 +37,10 @@ WALL_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+#: Only a main text shorter than this (in characters) is searched for WALL_WORDS: a wall stands in
+#: front of a teaser, and a long article may well quote such words.
+WALL_TEXT = 5000
+
 #: An article body shorter than this (in characters) is no article body: the page is a listing,
 #: a notice or a script-built shell, and its full visible text is the better record. It is
 #: trafilatura's own threshold (MIN_EXTRACTED_SIZE), below which it falls back to a raw dump of
@@ -136,7 +140,7 @@ def extract_html(body: bytes, charset: str, limits: Limits, on_page: Progress | 
 def _wall(visible: VisibleText, main: str) -> str | None:
     if visible.paywalled:
         return "the page marks itself as not free to read (schema.org isAccessibleForFree: false)"
-    if m := WALL_WORDS.search(main):
+    if len(main) < WALL_TEXT and (m := WALL_WORDS.search(main)):
         return f"its text reads like a paywall or a consent wall ('{m.group(0)}')"
     return None
 

@@ -110,10 +110,12 @@ def extract_html(body: bytes, charset: str, limits: Limits, on_page: Progress | 
     """HTML: the article's main text (trafilatura), the full visible text, the page's metadata.
 
     BeautifulSoup gives the full text (navigation, header, footer, scripts and banners left
-    out); trafilatura finds the article in it. A page whose text is only in a <noscript> or
-    in its JSON-LD articleBody still gives that text.
+    out); trafilatura finds the article, and repeats it dropped are put back from the full text.
+    A page whose text is only in a <noscript> or in its JSON-LD articleBody still gives that text.
     """
-    from .article import article_text, load_html, page_metadata  # the extraction worker's own
+    # Imported here, so that a capture process, which hands its payloads to an extraction
+    # process (bounded.py), never loads them.
+    from .article import article_text, load_html, page_metadata
     from .htmltext import visible_text
 
     html = body.decode(charset, errors="replace")
@@ -171,7 +173,7 @@ def extract_pdf(body: bytes, charset: str, limits: Limits, on_page: Progress | N
     """PDF: the text of each page (up to limits.pdf_pages), a form-feed line between pages, and
     the document's metadata. on_page(text) is called after each page, so that a caller that has
     to stop a long extraction keeps what was read."""
-    from pypdf import PdfReader  # the extraction worker's own
+    from pypdf import PdfReader  # imported here, as above
 
     try:
         reader = PdfReader(io.BytesIO(body))

@@ -34,6 +34,7 @@ class SearchRequest:
     sort: str = "relevance"
     filters: tuple[tuple[str, str], ...] = ()
     all_captures: bool = False
+    partial: bool = False  # the last word is still being typed: take it as the beginning of a word
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Results:
     pages: int = 0
     suggestion: str | None = None
     seconds: float = 0.0
+    completed: str | None = None  # the word taken as a beginning, for a partial request
 
 
 def whole_number(name: str, raw: str, high: int) -> int:
@@ -94,6 +96,7 @@ def request_from_params(params: dict[str, list[str]]) -> SearchRequest:
         sort=sort,
         filters=filters,
         all_captures=params.get("captures", [""])[0] == "all",
+        partial=params.get("partial", [""])[0] == "1",
     )
 
 
@@ -102,6 +105,7 @@ def search_url(request: SearchRequest, path: str = "/search", **changes) -> str:
     defaults (page 1, PER_PAGE hits, relevance) are left out."""
     params: dict[str, object] = {"q": request.q, **dict(request.filters), "sort": request.sort,
                                  "captures": "all" if request.all_captures else None,
+                                 "partial": 1 if request.partial else None,
                                  "page": request.page, "per_page": request.per_page}
     params.update(changes)
     defaults = {"sort": "relevance", "page": 1, "per_page": PER_PAGE}
@@ -123,6 +127,8 @@ def results_json(results: Results) -> dict:
         "sort": request.sort,
         "filters": dict(request.filters),
         "all_captures": request.all_captures,
+        "partial": request.partial,
+        "completed": results.completed,
         "suggestion": results.suggestion,
         "facets": {name: [{"value": v, "count": c} for v, c in counts]
                    for name, counts in results.facets.items()},

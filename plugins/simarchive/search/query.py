@@ -19,7 +19,7 @@ from whoosh.searching import Searcher, TimeLimit
 from ..errors import QueryError
 from .index import SCHEMA
 
-__all__ = ["FIELDS", "MAX_EXPANSIONS", "expand", "make_parser", "parse", "prepare"]
+__all__ = ["FIELDS", "MAX_EXPANSIONS", "complete_last_word", "expand", "make_parser", "parse", "prepare"]
 
 # The fields a researcher may name, and the index field each stands for.
 FIELDS = {
@@ -41,6 +41,9 @@ _RANGE_VALUE = re.compile(rf"^(?:({_DATE})|({_DATE})?\.\.({_DATE})?|\[({_DATE}) 
 _DATED = re.compile(r"\b(year|date):(\[[^\]]*\]|\S*)")
 _WILDCARD = re.compile(r"(?<![\w*?])([\w]{0,1})[*?]")
 _FUZZY = re.compile(r"~(\d+)")
+# A bare word of two letters or more at the end: not a field's value, a wildcard, fuzzy or part
+# of a hyphenated word (a phrase is closed: prepare() refuses an open one).
+_LAST_WORD = re.compile(r"""(?<![\w:*?~"'-])([^\W\d_]{2,})$""")
 
 
 def prepare(q: str, max_length: int) -> str:
@@ -61,6 +64,18 @@ def prepare(q: str, max_length: int) -> str:
     _check_fields(outside)
     _check_wildcards_and_fuzzy(outside)
     return _DATED.sub(_rewrite_date, text)
+
+
+def complete_last_word(text: str) -> tuple[str, str | None]:
+    """A prepared query with its last word also taken as the beginning of a word, for searching
+    while it is typed ("kendall lett" finds "letter"); the word itself is kept, because a whole
+    word is indexed as its stem ("police" as "polic", which "police*" would not find).
+    Returns the query and the word completed, or the query as it was and None."""
+    m = _LAST_WORD.search(text)
+    if not m or m.group(1) in OPERATORS:
+        return text, None
+    word = m.group(1)
+    return f"{text[:m.start()]}({word} OR {word}*)", word
 
 
 def _check_quotes_and_parentheses(text: str) -> None:

@@ -24,7 +24,7 @@ from ..errors import QueryError, SearchError
 from .api import FACETS, SORTS, Hit, Results, SearchRequest
 from .highlight import mark, matches, passages
 from .index import CURRENT, IndexReport, update_index
-from .query import expand, make_parser, parse, prepare
+from .query import complete_last_word, expand, make_parser, parse, prepare
 from .suggest import suggest
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,21 @@ class Searcher:
         """Run one search: the hits of the page asked, facet counts, a suggestion and passages.
         A query that would take longer than `seconds` is refused with a QueryError."""
         started = time.perf_counter()
+        deadline = time.monotonic() + self.seconds
         text = prepare(request.q, self.max_length)
+        completed = None
+        if request.partial and request.q == request.q.rstrip():  # a space after it: the word is whole
+            text, completed = complete_last_word(text)
+        try:
+            results = self._search(request, text, completed, deadline)
+        except QueryError:
+            if completed is None:
+                raise
+            results = self._search(request, prepare(request.q, self.max_length), None, deadline)  # as typed
+        results.seconds = time.perf_counter() - started
+        return results
+
+    def _search(self, request: SearchRequest, text: str, completed: str | None, deadline: float) -> Results:
         query = parse(self._parser, text)
         if request.sort not in SORTS:
             raise QueryError(f'"{request.sort}" is not a way to sort; use one of {", ".join(SORTS)}.')
@@ -101,7 +115,6 @@ class Searcher:
         mask = None if request.all_captures else wq.Term("type", "capture")
         if mask is not None:
             query = wq.AndNot(query, mask)
-        deadline = time.monotonic() + self.seconds
         with self._index().searcher() as searcher:
             try:
                 query = expand(searcher, query, deadline)
@@ -123,11 +136,11 @@ class Searcher:
             page = [(hit.fields(), _terms(hit.matched_terms())) for hit in found[start:start + request.per_page]]
             facets = {name: _counts(found.groups(name)) for name in FACET_FIELDS}
             suggestion = None
-            if total < SUGGEST_BELOW:
+            if total < SUGGEST_BELOW and completed is None:
                 suggestion = suggest(searcher, self._parser, text, mask, deadline)
         hits = [self._hit(fields, terms) for fields, terms in page]
         return Results(request, total, hits, facets, pages=(total + request.per_page - 1) // request.per_page,
-                       suggestion=suggestion, seconds=time.perf_counter() - started)
+                       suggestion=suggestion, completed=completed)
 
     def _hit(self, fields: dict, terms: frozenset[str]) -> Hit:
         text = fields.get("plain") or ""

@@ -13,13 +13,13 @@ from support import REPO
 PACKAGE = REPO / "plugins" / "simarchive"
 
 
-def test_every_setting_is_documented_in_the_readme():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def test_every_setting_is_documented():
+    docs = "".join(p.read_text(encoding="utf-8") for p in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))])
     pelican_keys = {"content": "PATH", "output": "OUTPUT_PATH", "theme": "THEME", "sitename": "SITENAME",
                     "siteurl": "SITEURL"}
     for f in fields(Config):
         key = pelican_keys.get(f.name, f"SIMARCHIVE_{f.name.upper()}")
-        assert f"`{key}`" in readme, f"README.md does not document {key}"
+        assert f"`{key}`" in docs, f"neither README.md nor docs/*.md documents {key}"
 
 
 def test_only_the_glue_imports_pelican():

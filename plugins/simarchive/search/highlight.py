@@ -21,6 +21,7 @@ WINDOW = 220  # characters per passage
 BEFORE = 60  # of them, before the first matched word
 MAX_MATCHES = 300  # a very common word: choosing among its first 300 places is enough
 _WORD_CHAR = re.compile(r"\w")
+_NEAR = 300  # characters either side of a match where its text fragment's words are looked for
 _SEPARATE = 8  # up to this many prefixes, one regex each: a literal prefix is found at C speed
 
 
@@ -118,9 +119,11 @@ def mark(text: str, found: list[tuple[int, int, str]], start: int = 0, stop: int
 def _fragment(text: str, s: int, e: int) -> str:
     """A text fragment (#:~:text=...) for up to three words either side of one match, taken
     from its own line so that the browser finds it within one block of the page."""
-    line_start = text.rfind("\n", 0, s) + 1
-    line_end = text.find("\n", e)
-    line_end = len(text) if line_end == -1 else line_end
+    # Three words are within a few hundred characters: a regex anchored at the end of a whole
+    # long line would try every start in it.
+    line_start = max(text.rfind("\n", 0, s) + 1, s - _NEAR)
+    line_end = text.find("\n", e, e + _NEAR)
+    line_end = min(len(text), e + _NEAR) if line_end == -1 else line_end
     before = re.search(r"(?:\S+\s+){0,3}\S*$", text[line_start:s]).group(0)
     after = re.match(r"(?:\s*\S+){0,3}", text[e:line_end]).group(0)
     words = " ".join((before + text[s:e] + after).split()).strip(" .,;:!?\"'()[]")

@@ -123,7 +123,7 @@ class Searcher:
                 collector = TimeLimitCollector(
                     searcher.collector(limit=request.page * request.per_page, sortedby=ORDERS[request.sort],
                                        groupedby={name: sorting.FieldFacet(f) for name, f in FACET_FIELDS.items()},
-                                       maptype=sorting.Count, terms=True),
+                                       maptype=sorting.Count),
                     timelimit=max(0.001, deadline - time.monotonic()),
                     use_alarm=False)  # an alarm signal works in the main thread only
                 searcher.search_with_collector(query, collector)
@@ -133,12 +133,13 @@ class Searcher:
             found = collector.results()
             total = len(found)
             start = (request.page - 1) * request.per_page
-            page = [(hit.fields(), _terms(hit.matched_terms())) for hit in found[start:start + request.per_page]]
+            page = [hit.fields() for hit in found[start:start + request.per_page]]
+            terms = _terms(query)
             facets = {name: _counts(found.groups(name)) for name in FACET_FIELDS}
             suggestion = None
             if total < SUGGEST_BELOW and completed is None:
                 suggestion = suggest(searcher, self._parser, text, mask, deadline)
-        hits = [self._hit(fields, terms) for fields, terms in page]
+        hits = [self._hit(fields, terms) for fields in page]
         return Results(request, total, hits, facets, pages=(total + request.per_page - 1) // request.per_page,
                        suggestion=suggestion, completed=completed)
 
@@ -175,10 +176,11 @@ def _filter(request: SearchRequest) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
-def _terms(matched) -> frozenset[str]:
-    """The words of the text fields a hit matched (fuzzy and wildcard words as found)."""
+def _terms(query: wq.Query) -> frozenset[str]:
+    """The words of the text fields an expanded query searches for, to mark in passages (each
+    hit's text is read and its words checked, so a word a hit lacks is simply not marked)."""
     return frozenset(text.decode("utf-8") if isinstance(text, bytes) else text
-                     for field, text in matched or () if field in TEXT_FIELDS)
+                     for field, text in query.iter_all_terms() if field in TEXT_FIELDS)
 
 
 def _counts(groups: dict) -> list[tuple[str, int]]:

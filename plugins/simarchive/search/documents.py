@@ -66,10 +66,10 @@ class Doc:
         """The content hash: every field, as written; what is made from them is left out.
 
         A capture is immutable (append-only archive, SHA-256 in capture.json), so its
-        timestamp and payload hash identify its text without reading 30 KB per source. An
+        timestamp and payload hash identify its text without reading its text.txt. An
         event's plain text is made from its summary and Markdown (with the Markdown package
         of this version), so those stand for it: a rebuild where nothing changed converts no
-        Markdown (that was nine tenths of its time on 1,000 events).
+        Markdown (converting it was most of such a rebuild's time).
         """
         values = [getattr(self, f.name) for f in _HASHED]
         if self.markdown_body:

@@ -1,8 +1,8 @@
 """Highlighted passages: read the text of the hits shown, mark the query's words, link to them.
 
 The index stores no full text, so passages come from the capture's text.txt (or an event's own
-text). Running the analyzer over 30 KB per hit is too slow, so a regex built from the matched
-terms' prefixes finds candidate words at C speed, and only those are stemmed and checked.
+text). Running the analyzer over a whole capture per hit is too slow, so a regex built from the
+matched terms' prefixes finds candidate words at C speed, and only those are stemmed and checked.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 import requests
@@ -186,3 +187,22 @@ def test_a_capture_missing_its_warc_is_reported_and_its_page_still_written(archi
     assert result.returncode == 0, result.log
     assert f"simarchive: {capture.warc_path}: missing; run sim-archive verify" in result.log.splitlines()
     assert (site.output / "sources" / "island-news" / "captures" / capture.timestamp / "index.html").is_file()
+
+
+def test_a_text_replaced_by_a_symlink_is_never_published(archived_site):
+    """The build reads captures through store.list_captures, which refuses a symlinked text.txt."""
+    site = archived_site
+    (capture,) = list_captures(site.archive, "island-news")
+    capture.text_path.unlink()
+    capture.text_path.symlink_to("/etc/passwd")
+    secret = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0]
+    verify = site.run("verify")
+    assert verify.returncode == 1
+    assert f"{capture.text_path}: is a symbolic link (to /etc/passwd)" in verify.stderr
+    build = site.build()
+    assert build.returncode == 0 and (site.output / "sources" / "island-news" / "index.html").is_file()
+    assert (f"simarchive: {capture.text_path}: is a symbolic link; a capture holds only regular files in "
+            "a real folder; run sim-archive verify") in build.log.splitlines()
+    published = [p for p in site.output.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+    assert published == []
+    assert list_captures(site.archive, "island-news") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from simarchive.cli import main
 
 
@@ -39,3 +40,21 @@ def test_missing_settings_file(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         f"sim-archive: {tmp_path / 'nope.py'}: no such settings file (run from the project folder)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("This is a README, not Python.\n", "{path}:1: not valid Python (invalid syntax); "
+                                            "is this the Pelican settings file?"),
+        ('SITENAME = "SIM"\nPATH = content\n', "{path}:2: the settings file failed: NameError: "
+                                               "name 'content' is not defined"),
+        ("\x89PNG\r\n\x1a\n\x00\x00", "{path}: not valid Python (source code string cannot contain null "
+                                      "bytes); is this the Pelican settings file?"),
+    ],
+)
+def test_a_settings_file_that_is_not_python_is_named_with_its_line(tmp_path, capsys, text, message):
+    path = tmp_path / "settings.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main(["--settings", str(path), "check"]) == 1
+    assert capsys.readouterr().err == f"sim-archive: {message.format(path=path)}\n"

@@ -45,6 +45,19 @@ CASES = {
     "bad-published.toml": (
         "content/sources.toml:28: published: '2021-06-31' names a month or day that does not exist"
     ),
+    # issue #18: each of these was a traceback, a wrong line, or a silent pass
+    "repeated-slug.md": "content/events/repeated-slug.md:5: Slug: given twice, at lines 2 and 5; keep one 'Slug:' line",
+    "bad-ipv6-url.toml": "content/sources.toml:24: url: 'http://[::1/' is not a valid URL (Invalid IPv6 URL)",
+    "space-in-host.toml": (
+        "content/sources.toml:24: url: 'http://exa mple.org/page' is not a valid URL "
+        "(Host 'exa mple.org' contains invalid character ' ')"
+    ),
+    "backslash-url.toml": (
+        "content/sources.toml:24: url: 'http://127.0.0.1:8000\\@1.1.1.1/x' is malformed: urlsplit reads the "
+        "host as '1.1.1.1' but urllib3, which makes the connection, reads '127.0.0.1'"
+    ),
+    "deep-array.toml": "content/sources.toml: invalid TOML: arrays or tables nested too deeply to read",
+    "multiline-note.toml": f"content/sources.toml:33: kind: unknown kind 'blog'; expected one of {KINDS}",
 }
 
 
@@ -69,7 +82,7 @@ def test_check_reports_the_exact_problem(site, name):
     assert result.stderr.splitlines() == [CASES[name], "1 problem(s) found."]
 
 
-@pytest.mark.parametrize("name", ["unknown-source.md", "bad-when.md", "unknown-kind.toml"])
+@pytest.mark.parametrize("name", ["unknown-source.md", "bad-when.md", "unknown-kind.toml", "repeated-slug.md"])
 def test_build_fails_with_the_same_line(site, name):
     add_bad_file(site, name)
     result = site.build()
@@ -138,3 +151,54 @@ def test_strict_makes_uncaptured_sources_and_unverified_quotes_errors(site):
     assert result.stderr.splitlines() == [
         line.removeprefix("note: ") for line in UNCAPTURED + UNVERIFIED
     ] + ["4 problem(s) found."]
+
+
+REGISTRY_WITH_SPANS = """[first]
+url = "https://example.org/first"
+title = \"\"\"A title
+[looks-like-a-table]
+kind = "looks like a key"
+\"\"\"
+publisher = '''Nobody
+kind = "still a string"'''
+kind = "blog"
+
+[second]
+url = "https://example.org/second"
+title = "Second"
+publisher = "Nobody"
+kind = "report"
+tags = [
+  ["an array"],
+  ["that looks like a table"]
+]
+
+[third]
+url = "https://example.org/third"
+title = "Third"
+publisher = "Nobody"
+kind = "zine"
+"""
+
+
+def test_registry_lines_are_right_after_multi_line_strings_and_arrays(tmp_path):
+    from simarchive.content.registry import load_sources
+
+    path = tmp_path / "sources.toml"
+    path.write_text(REGISTRY_WITH_SPANS, encoding="utf-8")
+    _, problems = load_sources(path, "sources.toml")
+    known = "url, title, publisher, kind, published, author, language, note"
+    assert [str(p) for p in problems] == [
+        f"sources.toml:9: kind: unknown kind 'blog'; expected one of {KINDS}",
+        f"sources.toml:16: tags: unknown field; known fields are {known}",
+        f"sources.toml:25: kind: unknown kind 'zine'; expected one of {KINDS}",
+    ]
+
+
+def test_a_byte_order_mark_at_the_top_of_an_event_is_accepted(site):
+    """Some editors write one; Pelican ignores it, and so do we (it used to hide every field)."""
+    event = site.content / "events" / "2012-pilot.md"
+    event.write_bytes(b"\xef\xbb\xbf" + event.read_bytes())
+    result = site.run("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "OK: 5 events, 3 sources; 0 quotes verified, 1 not yet verifiable."

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import runpy
+import traceback
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from .content.urls import url_problem
 from .errors import ConfigError
 
 __all__ = ["Config", "load_config"]
@@ -39,6 +41,8 @@ class Config:
     siteurl: str = ""
     #: Longest search query accepted, in characters (SIMARCHIVE_MAX_QUERY).
     max_query: int = 500
+    #: Longest a search may take, in seconds, before it is refused (SIMARCHIVE_SEARCH_SECONDS).
+    search_seconds: float = 1.5
     #: The User-Agent of every capture request; must name a contact URL (SIMARCHIVE_USER_AGENT).
     #: By default it names SITEURL, when that is set.
     user_agent: str = (
@@ -63,6 +67,12 @@ class Config:
     retries: int = 3
     #: Exponential backoff factor between retries, in seconds (SIMARCHIVE_BACKOFF).
     backoff: float = 1.0
+    #: Longest the text extraction of one payload may take, in seconds (SIMARCHIVE_EXTRACT_SECONDS).
+    extract_seconds: float = 120.0
+    #: Most memory the extraction process may take, in MB (SIMARCHIVE_EXTRACT_MEMORY).
+    extract_memory: int = 1024
+    #: Most pages of one PDF whose text is extracted (SIMARCHIVE_EXTRACT_PAGES).
+    extract_pages: int = 5000
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], base: Path) -> Config:
@@ -99,6 +109,7 @@ class Config:
             sitename=str(settings.get("SITENAME", cls.sitename)),
             siteurl=str(settings.get("SITEURL", "")).rstrip("/"),
             max_query=max_query,
+            search_seconds=_number(settings, cls, "search_seconds", float, 0.01),
             **capture,
         )
 
@@ -125,6 +136,9 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
         "delay": _number(settings, cls, "delay", float, 0),
         "retries": _number(settings, cls, "retries", int, 0),
         "backoff": _number(settings, cls, "backoff", float, 0),
+        "extract_seconds": _number(settings, cls, "extract_seconds", float, 0.1),
+        "extract_memory": _number(settings, cls, "extract_memory", int, 256),
+        "extract_pages": _number(settings, cls, "extract_pages", int, 1),
     }
     siteurl = str(settings.get("SITEURL", "")).rstrip("/")
     default_agent = f"sim-archive/0.1 (SIM Timeline and Evidence Archive; +{siteurl}/)"
@@ -135,14 +149,28 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
             f"{PREFIX}USER_AGENT must be a string naming a contact URL (http(s)://...)"
         )
     wayback = settings.get(f"{PREFIX}WAYBACK_URL", cls.wayback_url)
-    if not isinstance(wayback, str) or not re.match(r"^https?://[^/\s]+", wayback):
+    if not isinstance(wayback, str) or url_problem(wayback):
         raise ConfigError(f"{PREFIX}WAYBACK_URL must be an http(s) URL such as https://archive.org")
     return {**values, "user_agent": agent, "wayback_url": wayback.rstrip("/")}
+
+
+def _run_settings(settings_file: Path) -> dict[str, Any]:
+    """Run the settings file as Pelican does; an error in it becomes a ConfigError with its line."""
+    try:
+        return runpy.run_path(str(settings_file))
+    except SyntaxError as e:  # not Python at all (a binary file too), or a typo
+        where = f"{settings_file}:{e.lineno}" if e.lineno else str(settings_file)
+        raise ConfigError(f"{where}: not valid Python ({e.msg}); is this the Pelican settings file?") from None
+    except Exception as e:  # the settings file's own code failed (a NameError, a missing import)
+        line = next((f.lineno for f in reversed(traceback.extract_tb(e.__traceback__))
+                     if Path(f.filename) == settings_file), None)
+        where = f"{settings_file}:{line}" if line else str(settings_file)
+        raise ConfigError(f"{where}: the settings file failed: {type(e).__name__}: {e}") from None
 
 
 def load_config(settings_file: Path) -> Config:
     """Read pelicanconf.py without Pelican, the way the CLI and the server do."""
     if not settings_file.is_file():
         raise ConfigError(f"{settings_file}: no such settings file (run from the project folder)")
-    settings = {k: v for k, v in runpy.run_path(str(settings_file)).items() if k.isupper()}
+    settings = {k: v for k, v in _run_settings(settings_file).items() if k.isupper()}
     return Config.from_settings(settings, settings_file.resolve().parent)

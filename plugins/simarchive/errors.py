@@ -47,6 +47,10 @@ class SourceGoneError(CaptureError):
     """The live URL is gone (404, 410, unknown host, refused connection): Wayback may have it."""
 
 
+class SourceBlockedError(CaptureError):
+    """The live server refuses us (401, 403, 429, 451): Wayback may have the page."""
+
+
 class SelectionError(SimArchiveError):
     """The sources asked for cannot be chosen: an unknown id, or no selection at all."""
 

@@ -5,9 +5,11 @@ The rest of the project reads captures only through this module:
     for capture in list_captures(archive, "wessex-ahsn-sim"):   # oldest first, latest last
         capture.captured_at, capture.sha256, capture.text_path.read_text()
 
-A capture is assembled in a ``.tmp-*`` folder inside archive/<source-id>/ and renamed into
-place in one step, so a crash or a kill at any instant leaves a whole capture or none visible.
-Captures are never overwritten: a name already taken gets a ``-2``, ``-3`` suffix.
+A capture is assembled in a ``.tmp-*`` folder inside archive/<source-id>/, sealed with the
+SHA-256 of every file (fixity.py's manifest, written last) and renamed into place in one step, so
+a crash or a kill at any instant leaves a whole capture or none visible. Captures are never
+overwritten: a name already taken gets a ``-2``, ``-3`` suffix. A capture whose folder or files
+are symbolic links is refused: it could point anywhere, /etc/passwd included.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ArchiveError
+from .fixity import MANIFEST, write_manifest
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "CAPTURE_JSON",
+    "FULLTEXT",
+    "MANIFEST",
     "TEXT",
     "WARC",
     "Capture",
@@ -37,6 +42,7 @@ __all__ = [
     "capture_dirs",
     "commit_capture",
     "discard_capture",
+    "is_capture_name",
     "leftovers",
     "list_captures",
     "load_capture",
@@ -45,6 +51,7 @@ __all__ = [
 ]
 
 WARC, TEXT, CAPTURE_JSON = "capture.warc.gz", "text.txt", "capture.json"
+FULLTEXT = "fulltext.txt"  # an HTML capture's full visible text, beside text.txt (its main text)
 TMP_PREFIX = ".tmp-"
 _NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 #: capture.json keys that must be present, with the JSON types they must have.
@@ -95,6 +102,19 @@ class Capture:
     tool_version: str = ""
 
 
+def is_capture_name(name: str) -> bool:
+    """Whether name is a capture folder's: YYYYMMDDTHHMMSSZ, perhaps with a -N suffix."""
+    return bool(_NAME.match(name))
+
+
+def _refuse_links(folder: Path) -> None:
+    """A capture folder, or one of the files readers open, that is a symbolic link is refused."""
+    for path in (folder.parent, folder, folder / CAPTURE_JSON, folder / TEXT, folder / WARC):
+        if path.is_symlink():
+            raise ArchiveError(str(path), "is a symbolic link; a capture holds only regular files "
+                                          "in a real folder")
+
+
 def timestamp_of(moment: dt.datetime) -> str:
     """The folder name for a capture made at moment: YYYYMMDDTHHMMSSZ in UTC."""
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -126,6 +146,7 @@ def _read_json(folder: Path) -> dict:
 
 def load_capture(folder: Path) -> Capture:
     """Read and check one capture folder's capture.json; raise ArchiveError saying what is wrong."""
+    _refuse_links(folder)
     data = _read_json(folder)
     return Capture(
         source_id=data["source_id"],
@@ -217,9 +238,11 @@ def _fsync(path: Path) -> None:
 def commit_capture(tmp: Path, moment: dt.datetime) -> Path:
     """Make the assembled capture in tmp durable, then rename it into place; return its folder.
 
+    The manifest of every file's SHA-256 is written first, so it is the last file of the capture.
     os.rename onto a folder that exists and is not empty fails, so a capture is never
     overwritten, even by another process finishing at the same second: we take the next suffix.
     """
+    write_manifest(tmp)
     for item in tmp.iterdir():
         _fsync(item)
     os.chmod(tmp, 0o755)  # mkdtemp made it private; a finished capture is readable

@@ -1,15 +1,18 @@
 """The WARC of a capture: write every exchange as request and response records; read one back.
 
 write_warc(folder / "capture.warc.gz", fetched.exchanges, {"software": "sim-archive 0.1.0"})
-check_warc(folder / "capture.warc.gz")  # -> (problems, SHA-256 of the final payload)
+check_warc(folder / "capture.warc.gz")  # -> (problems, [WarcResponse of each hop, final last])
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -17,11 +20,37 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from ..capture.fetch import Exchange
-
-__all__ = ["check_warc", "write_warc"]
+__all__ = ["Exchange", "WarcResponse", "check_warc", "write_warc"]
 
 CHUNK = 64 * 1024
+
+
+class Exchange(Protocol):
+    """One request and its response as the archive records them (capture.fetch makes them); the
+    payload is in the file `body`, as received."""
+
+    url: str
+    request_line: str
+    request_headers: list[tuple[str, str]]
+    status: int
+    reason: str
+    protocol: str
+    headers: list[tuple[str, str]]
+    body: Path
+    length: int
+    started: dt.datetime
+    ip: str | None
+
+
+@dataclass(frozen=True)
+class WarcResponse:
+    """What a response record of the WARC says of itself: what capture.json must agree with."""
+
+    uri: str
+    status: int | None
+    length: int  # of the payload as stored (as received, not content-decoded)
+    sha256: str
+    date: str  # WARC-Date, e.g. 2026-03-10T09:30:05.123456Z
 
 
 class _GzipMembers:
@@ -96,28 +125,35 @@ def write_warc(path: Path, exchanges: Sequence[Exchange], info: dict[str, str]) 
             _write_exchange(writer, exchange)
 
 
-def check_warc(path: Path) -> tuple[list[str], str | None]:
-    """Read every record with its digests checked; return the problems and the final payload's SHA-256.
+def _status(record) -> int | None:  # noqa: ANN001 - a warcio ArcWarcRecord
+    code = record.http_headers.get_statuscode() if record.http_headers else None
+    return int(code) if code and code.isdigit() else None
 
-    The final payload is that of the last response record, read raw (as received, before any
-    content decoding), which is what capture.json's sha256 describes.
+
+def check_warc(path: Path) -> tuple[list[str], list[WarcResponse]]:
+    """Read every record with its digests checked; return the problems and the response records.
+
+    Each response's payload is read raw (as received, before any content decoding), which is
+    what capture.json's length and sha256 describe; the last response is the final one.
     """
     problems: list[str] = []
-    final_sha: str | None = None
+    responses: list[WarcResponse] = []
     try:
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream, check_digests=True):
-                digest = hashlib.sha256()
+                digest, length = hashlib.sha256(), 0
                 while chunk := record.raw_stream.read(CHUNK):
                     digest.update(chunk)
+                    length += len(chunk)
+                uri = record.rec_headers.get_header("WARC-Target-URI")
                 if record.digest_checker.passed is False:
-                    uri = record.rec_headers.get_header("WARC-Target-URI") or "warcinfo"
                     problems += [
-                        f"{record.rec_type} record for {uri}: {p}"
+                        f"{record.rec_type} record for {uri or 'warcinfo'}: {p}"
                         for p in record.digest_checker.problems
                     ]
                 if record.rec_type == "response":
-                    final_sha = digest.hexdigest()
+                    date = record.rec_headers.get_header("WARC-Date") or ""
+                    responses.append(WarcResponse(uri or "", _status(record), length, digest.hexdigest(), date))
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as e:
         problems.append(f"unreadable WARC ({type(e).__name__}: {e})")
-    return problems, final_sha
+    return problems, responses

@@ -21,7 +21,7 @@ __all__ = ["add_capture_parsers", "cmd_capture", "cmd_verify"]
 OK, ERROR = 0, 1
 # The same as capture.VIAS, written out so that building the parser imports no capture code:
 # every sim-archive command builds it, and the capture modules take a third of a second to load.
-VIAS = ("auto", "live", "wayback")
+VIAS = ("auto", "live", "wayback", "both")
 
 
 def _timestamp(value: str) -> str:
@@ -50,20 +50,33 @@ def _size(length: int | None) -> str:
 
 def _row(outcome: Outcome) -> str:
     if outcome.state == "captured":
-        detail = f"{outcome.via}, {_size(outcome.length)}, sha256 {outcome.sha256[:12]}"
+        detail = f"{outcome.route or outcome.via}, {_size(outcome.length)}, sha256 {outcome.sha256[:12]}"
     else:
         detail = outcome.reason or ""
     return f"{outcome.source_id}\t{outcome.state}\t{detail}"
 
 
+def _notes(outcome: Outcome) -> list[str]:
+    """The lines under a source's row: the way its capture went and why, then its warnings."""
+    notes = []
+    if outcome.state == "captured" and outcome.why:
+        notes.append(f"path: {outcome.route}, because {outcome.why}")
+    elif outcome.state == "failed" and outcome.route:
+        notes.append(f"path: {outcome.route} tried")
+    return notes + [f"warning: {warning}" for warning in outcome.warnings]
+
+
 def print_report(report: CaptureReport) -> None:
-    """A table of every source and what happened to it, then a summary line."""
-    rows = [_row(o).split("\t") for o in report.outcomes]
+    """A table of every source, the way each capture went and why, then a summary line.
+
+    With --via both a source has two rows, its live capture and its Wayback one."""
+    outcomes = [o for outcome in report.outcomes for o in (outcome, outcome.also) if o is not None]
+    rows = [_row(o).split("\t") for o in outcomes]
     width = [max((len(r[i]) for r in rows), default=0) for i in range(2)]
-    for outcome, (sid, state, detail) in zip(report.outcomes, rows, strict=True):
+    for outcome, (sid, state, detail) in zip(outcomes, rows, strict=True):
         print(f"{sid:<{width[0]}}  {state:<{width[1]}}  {detail}")
-        for warning in outcome.warnings:
-            print(f"{'':<{width[0]}}  {'':<{width[1]}}  warning: {warning}")
+        for note in _notes(outcome):
+            print(f"{'':<{width[0]}}  {'':<{width[1]}}  {note}")
     print(
         f"{report.count('captured')} captured, {report.count('skipped')} skipped, "
         f"{report.count('failed')} failed."
@@ -117,7 +130,7 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     from ..archive.verify import verify_archive
 
     config = _paths(args, config)
-    result = verify_archive(config.archive)
+    result = verify_archive(config.archive, seal=args.seal)
     if args.json:
         print(
             json.dumps(
@@ -126,6 +139,8 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
                     "checked": result.checked,
                     "problems": [{"path": str(p), "message": m} for p, m in result.problems],
                     "leftovers": [str(p) for p in result.leftovers],
+                    "unsealed": [str(p) for p in result.unsealed],
+                    "sealed": [str(p) for p in result.sealed],
                 },
                 indent=1,
             )
@@ -135,6 +150,11 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
         print(
             f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete"
         )
+    for path in result.unsealed:
+        print(f"note: {path}: no manifest (captured before manifests existed), so only its WARC, "
+              "text and capture.json were checked; `sim-archive verify --seal` adds one")
+    for path in result.sealed:
+        print(f"sealed: {path}: manifest-sha256.txt written")
     for path, message in result.problems:
         print(f"{path}: {message}", file=sys.stderr)
     if not result.ok:
@@ -172,7 +192,8 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
         "--via",
         choices=VIAS,
         default="auto",
-        help="live, wayback, or auto: live, then Wayback if the page is gone (default)",
+        help="live, wayback, both (two captures: live and Wayback), or auto (default): live, then "
+        "Wayback if the page is gone, refuses us, or looks like a paywall or a teaser",
     )
     p.add_argument(
         "--timestamp",
@@ -198,5 +219,10 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("verify", help="re-read and re-hash every capture in the archive")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--seal",
+        action="store_true",
+        help="give each capture made before manifests existed a manifest, once it passes every check",
+    )
     _common(p)
     p.set_defaults(func=cmd_verify)

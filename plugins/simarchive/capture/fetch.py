@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import ipaddress
 import logging
-import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,20 +18,25 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from requests.cookies import extract_cookies_to_jar
 from urllib3.exceptions import ProtocolError, ReadTimeoutError
+from urllib3.util import parse_url
 
 from ..config import Config
-from ..errors import CaptureError, SourceGoneError
-from .session import RETRY_STATUSES, make_session
+from ..content.urls import url_problem
+from ..errors import CaptureError, SourceBlockedError, SourceGoneError
+from .guard import Guard
+from .session import RETRY_STATUSES, make_adapter, make_session
 
-__all__ = ["Exchange", "Fetched", "Gate", "check_host", "fetch", "make_session"]
+__all__ = ["Exchange", "Fetched", "Gate", "fetch", "make_session"]
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 10
 GONE_STATUSES = (404, 410)
+BLOCKED_STATUSES = (401, 403, 429, 451)
 
 #: Holds a slot for one host while a request to it is in flight: ``with gate(host): ...``.
 Gate = Callable[[str], contextlib.AbstractContextManager]
@@ -80,24 +83,6 @@ class Fetched:
         ]
 
 
-def check_host(url: str) -> None:
-    """Refuse a URL whose host resolves to a loopback, private, link-local or reserved address."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        raise SourceGoneError(url, f"host '{host}' not found (DNS lookup failed)") from None
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not ip.is_global:
-            raise CaptureError(
-                url,
-                f"refused: host '{host}' resolves to {ip}, a private or loopback address "
-                "(pass --allow-private to capture it)",
-            )
-
-
 def _host_header(url: str) -> str:
     return urlsplit(url).netloc.rpartition("@")[2]
 
@@ -114,8 +99,6 @@ def _connection_error(url: str, error: Exception, config: Config) -> CaptureErro
     if isinstance(error, requests.exceptions.SSLError):
         return CaptureError(url, f"TLS error: {reason}")
     text = str(reason)
-    if "NameResolutionError" in type(reason).__name__ or "Name or service not known" in text:
-        return SourceGoneError(url, f"host '{parts.hostname}' not found (DNS lookup failed){tries}")
     if "Connection refused" in text:
         where = parts.netloc.rpartition("@")[2]
         return SourceGoneError(url, f"connection refused by {where}{tries}")
@@ -182,20 +165,23 @@ def _stream_body(
     exchange.length, exchange.sha256 = count, digest.hexdigest()
 
 
-def _exchange(session: requests.Session, url: str, config: Config, body: Path) -> Exchange:
-    """One GET, recorded as sent and as received, its body streamed to the file body."""
+def _exchange(
+    session: requests.Session, adapter: HTTPAdapter, url: str, config: Config, body: Path
+) -> Exchange:
+    """One GET through adapter, recorded as sent and as received, its body streamed to body."""
     deadline = time.monotonic() + config.max_seconds
     try:
         request = session.prepare_request(requests.Request("GET", url))
     except requests.exceptions.RequestException as e:  # e.g. a host name IDNA cannot encode
         raise CaptureError(url, f"not a URL that can be requested ({e})") from None
-    # Host is sent explicitly, so the request record shows every header that went out; it is
-    # taken from the prepared URL, where an international host name is already in ASCII.
+    # Host is sent explicitly, so the request record shows every header that went out (and the
+    # guarded connection is to an address, not the name); it is taken from the prepared URL,
+    # where an international host name is already in ASCII.
     request.headers["Host"] = _host_header(request.url)
     try:
         # The adapter, not session.send(): send() reads the body of a redirect to discard it,
         # and we keep every hop's body as evidence.
-        response = session.get_adapter(url).send(
+        response = adapter.send(
             request, stream=True, timeout=(config.connect_timeout, config.read_timeout)
         )
     except requests.exceptions.RequestException as e:
@@ -235,6 +221,14 @@ def _next_url(exchange: Exchange, seen: list[str]) -> str | None:
     return target
 
 
+def _checked(url: str) -> str:
+    """The host of url as urllib3 reads it (it makes the connection); a URL read two ways is refused."""
+    problem = url_problem(url)
+    if problem:
+        raise CaptureError(url, f"refused: the URL {problem}")
+    return parse_url(url).host or ""
+
+
 def fetch(
     session: requests.Session,
     url: str,
@@ -247,29 +241,34 @@ def fetch(
 ) -> Fetched:
     """GET url, following redirects by hand so each hop is kept; bodies go to files in workdir.
 
-    Raises SourceGoneError for 404, 410, an unknown host or a refused connection (the cases
-    where Wayback may still have the page) and CaptureError for every other failure.
+    Every hop connects only to an address the guard checked (guard.py): a private, loopback or
+    otherwise non-public one is refused unless allow_private, or the host is a trusted one.
+    Raises SourceGoneError for 404, 410, an unknown host or a refused connection, and
+    SourceBlockedError for 401, 403, 429 and 451 (the cases where Wayback may still have the
+    page), and CaptureError for every other failure.
     """
     gate = gate or (lambda host: contextlib.nullcontext())
-    trusted = set(trusted_hosts)
+    adapter = make_adapter(config, Guard(allow_private, frozenset(trusted_hosts)))
     exchanges: list[Exchange] = []
     seen: list[str] = []
     target: str | None = url
-    while target:
-        seen.append(target)
-        host = urlsplit(target).hostname or ""
-        if not allow_private and host not in trusted:
-            check_host(target)
-        with gate(host):
-            logger.debug("simarchive: GET %s", target)
-            exchange = _exchange(session, target, config, workdir / f"body-{len(exchanges)}")
-        exchanges.append(exchange)
-        target = _next_url(exchange, seen)
+    try:
+        while target:
+            seen.append(target)
+            host = _checked(target)
+            with gate(host):
+                logger.debug("simarchive: GET %s", target)
+                body = workdir / f"body-{len(exchanges)}"
+                exchanges.append(_exchange(session, adapter, target, config, body))
+            target = _next_url(exchanges[-1], seen)
+    finally:
+        adapter.close()
     final = exchanges[-1]
     if final.status >= 400:
         message = f"HTTP {final.status} {final.reason}".rstrip()
         if final.status in RETRY_STATUSES and config.retries:
             message += f" (after {config.retries} retries)"
-        error = SourceGoneError if final.status in GONE_STATUSES else CaptureError
+        error = (SourceGoneError if final.status in GONE_STATUSES
+                 else SourceBlockedError if final.status in BLOCKED_STATUSES else CaptureError)
         raise error(final.url, message)
     return Fetched(exchanges)

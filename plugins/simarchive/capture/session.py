@@ -1,4 +1,4 @@
-"""The requests Session every capture uses: who we are, and how politely we retry."""
+"""The requests Session every capture uses: who we are, how politely we retry, and the guard."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..config import Config
+from .guard import Guard, GuardedAdapter
 
-__all__ = ["RETRY_STATUSES", "make_session"]
+__all__ = ["RETRY_STATUSES", "make_adapter", "make_session"]
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 #: A Retry-After longer than this is cut short, so one server cannot stall a run for hours.
@@ -23,8 +24,8 @@ class _PoliteRetry(Retry):
         return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
 
 
-def make_session(config: Config) -> requests.Session:
-    """A Session that identifies us and retries connection errors, 429 and 5xx with backoff."""
+def make_adapter(config: Config, guard: Guard | None = None) -> HTTPAdapter:
+    """An adapter that retries connection errors, 429 and 5xx with backoff; guarded if given one."""
     retry = _PoliteRetry(
         total=config.retries,
         connect=config.retries,
@@ -38,8 +39,19 @@ def make_session(config: Config) -> requests.Session:
         respect_retry_after_header=True,
         raise_on_status=False,
     )
+    if guard is not None:
+        return GuardedAdapter(guard, max_retries=retry)
+    return HTTPAdapter(max_retries=retry, pool_maxsize=max(10, config.per_host * 4))
+
+
+def make_session(config: Config) -> requests.Session:
+    """A Session that identifies us and retries politely.
+
+    fetch() sends its requests through a GuardedAdapter of its own; the Session's adapter serves
+    the Wayback availability API, whose host is a setting.
+    """
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(10, config.per_host * 4))
+    adapter = make_adapter(config)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.trust_env = False  # no proxies or netrc from the environment between us and a source

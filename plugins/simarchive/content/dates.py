@@ -131,34 +131,24 @@ def _between(text: str, start_text: str | None, end_text: str | None) -> EventDa
                      start.earliest, end.latest)
 
 
-def parse_when(text: str) -> EventDate:
-    """Parse an EDTF string into an EventDate; raise DateError with what was expected.
+def _qualified(text: str, m: re.Match) -> EventDate:
+    point, qualifier = _point(m.group(1)), m.group(2)
+    display = point.display()
+    if qualifier in ("~", "%"):
+        display = f"about {display}"
+    if qualifier in ("?", "%"):
+        display = f"{display} (uncertain)"
+    return EventDate(text, display, point.earliest, point.latest)
 
-    >>> parse_when("[2016,2017]").display
-    '2016 or 2017'
-    """
-    text = text.strip()
-    if not (_QUALIFIED.match(text) or _SET.match(text) or _BETWEEN.match(text) or _SPAN.match(text)):
-        try:
-            parse_edtf(text)
-        except (EDTFParseException, ValueError, TypeError):
-            raise DateError(f"'{text}' is not valid EDTF; {EXPECTED}") from None
-        raise DateError(f"'{text}' is an EDTF form this site does not show; {EXPECTED}")
-    if m := _QUALIFIED.match(text):
-        point, qualifier = _point(m.group(1)), m.group(2)
-        display = point.display()
-        if qualifier in ("~", "%"):
-            display = f"about {display}"
-        if qualifier in ("?", "%"):
-            display = f"{display} (uncertain)"
-        return EventDate(text, display, point.earliest, point.latest)
-    if m := _SET.match(text):
-        points = sorted((_point(p) for p in m.group(1).split(",")), key=lambda p: p.earliest)
-        display = _join_or([p.display() for p in points])
-        return EventDate(text, display, points[0].earliest, max(p.latest for p in points))
-    if m := _BETWEEN.match(text):
-        return _between(text, m.group(1), m.group(2))
-    start_text, end_text = _SPAN.match(text).groups()  # type: ignore[union-attr]
+
+def _one_of(text: str, m: re.Match) -> EventDate:
+    points = sorted((_point(p) for p in m.group(1).split(",")), key=lambda p: p.earliest)
+    display = _join_or([p.display() for p in points])
+    return EventDate(text, display, points[0].earliest, max(p.latest for p in points))
+
+
+def _span(text: str, m: re.Match) -> EventDate:
+    start_text, end_text = m.groups()
     if start_text == ".." and end_text == "..":
         raise DateError(f"'{text}' is open at both ends; {EXPECTED}")
     if start_text == "..":
@@ -171,3 +161,29 @@ def parse_when(text: str) -> EventDate:
     if end.latest < start.earliest:
         raise DateError(f"'{text}' ends before it starts")
     return EventDate(text, _span_display(start, end), start.earliest, end.latest)
+
+
+# Each accepted form and how to read it, tried in order.
+_FORMS = (
+    (_QUALIFIED, _qualified),
+    (_SET, _one_of),
+    (_BETWEEN, lambda text, m: _between(text, m.group(1), m.group(2))),
+    (_SPAN, _span),
+)
+
+
+def parse_when(text: str) -> EventDate:
+    """Parse an EDTF string into an EventDate; raise DateError with what was expected.
+
+    >>> parse_when("[2016,2017]").display
+    '2016 or 2017'
+    """
+    text = text.strip()
+    for form, read in _FORMS:
+        if m := form.match(text):
+            return read(text, m)
+    try:
+        parse_edtf(text)
+    except (EDTFParseException, ValueError, TypeError):
+        raise DateError(f"'{text}' is not valid EDTF; {EXPECTED}") from None
+    raise DateError(f"'{text}' is an EDTF form this site does not show; {EXPECTED}")

@@ -50,10 +50,15 @@ def split_list(value: str, sep: str) -> list[str]:
     return [item.strip() for item in value.split(sep) if item.strip()]
 
 
-def _read_header(text: str) -> tuple[dict[str, str], dict[str, int], int]:
-    """Pelican's Markdown metadata: "Key: value" lines up to the first blank line."""
+def _read_header(text: str) -> tuple[dict[str, str], dict[str, int], int, list[tuple[str, int]]]:
+    """Pelican's Markdown metadata: "Key: value" lines up to the first blank line.
+
+    Returns the values, the line of each key, the line where the body starts, and (key, line) for
+    each key given again (Pelican would keep one value, and our checks the other).
+    """
     meta: dict[str, str] = {}
     lines: dict[str, int] = {}
+    repeated: list[tuple[str, int]] = []
     last = None
     body_start = 0
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -68,9 +73,12 @@ def _read_header(text: str) -> tuple[dict[str, str], dict[str, int], int]:
             lines.setdefault("", number)
             continue
         last = key.strip().lower()
+        if last in meta:
+            repeated.append((last, number))
+            continue
         meta[last] = value.strip()
         lines[last] = number
-    return meta, lines, body_start
+    return meta, lines, body_start, repeated
 
 
 def _citations(text: str, first_line: int) -> list[Citation]:
@@ -120,11 +128,17 @@ def read_event(path: Path, where: str, phases: tuple[str, ...]) -> tuple[Event |
     Cross-file checks (source ids, duplicate slugs) are the caller's: see validate.py.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark some editors put first is accepted, as Pelican accepts it
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         return None, [ContentError(where, None, None, f"cannot be read as UTF-8 ({e})")]
-    meta, lines, body_start = _read_header(text)
-    problems = _check_fields(meta, lines, where, phases)
+    meta, lines, body_start, repeated = _read_header(text)
+    problems = [
+        ContentError(where, again, key.capitalize(),
+                     f"given twice, at lines {lines[key]} and {again}; keep one '{key.capitalize()}:' line")
+        for key, again in repeated
+    ]
+    problems += _check_fields(meta, lines, where, phases)
     when = None
     if meta.get("when"):
         try:

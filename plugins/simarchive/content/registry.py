@@ -6,10 +6,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..errors import ContentError
 from .dates import DateError, EventDate, parse_when
+from .urls import url_problem
 
 __all__ = ["KINDS", "Source", "load_sources"]
 
@@ -44,17 +44,66 @@ class Source:
     line: int | None = None
 
 
+_HEADER = re.compile(r"^\[\s*\"?([^\]\"]+?)\"?\s*\]$")
+_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*=")
+_QUOTES = ('"""', "'''", '"', "'")
+
+
+def _skip_string(line: str, i: int, quote: str) -> int:
+    """The index just past the closing quote of a string opened before i, or -1 if none on line."""
+    while i < len(line):
+        if quote[0] == '"' and line[i] == "\\":  # basic strings have escapes; literal ones do not
+            i += 2
+        elif line.startswith(quote, i):
+            return i + len(quote)
+        else:
+            i += 1
+    return -1
+
+
+def _scan(line: str, open_quote: str | None, depth: int) -> tuple[str | None, int]:
+    """After one line: the multi-line string still open (if any), and the depth of open brackets."""
+    i = 0
+    if open_quote:
+        i = _skip_string(line, 0, open_quote)
+        if i < 0:
+            return open_quote, depth
+    while i < len(line):
+        char = line[i]
+        if char == "#":
+            break
+        quote = next((q for q in _QUOTES if line.startswith(q, i)), None)
+        if quote:
+            end = _skip_string(line, i + len(quote), quote)
+            if end < 0:
+                return (quote if len(quote) == 3 else None), depth
+            i = end
+            continue
+        depth += (char in "[{") - (char in "]}")
+        i += 1
+    return None, depth
+
+
 def _table_lines(text: str) -> dict[str, int]:
-    """Map each [table] id to the line of its header, and "id.key" to the key's line."""
+    """Map each [table] id to the line of its header, and "id.key" to the key's line.
+
+    Lines inside a multi-line string or a bracket left open (an array over several lines) are
+    neither headers nor keys, so they are skipped. Lines are counted as TOML counts them, at each
+    LF only: str.splitlines() would also break at characters a string may hold (U+2028, a form feed).
+    """
     lines: dict[str, int] = {}
     current = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    open_quote: str | None = None
+    depth = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
-        if m := re.match(r"^\[\s*\"?([^\]\"]+?)\"?\s*\]$", line):
-            current = m.group(1)
-            lines.setdefault(current, number)
-        elif current and (m := re.match(r"^([A-Za-z_][\w-]*)\s*=", line)):
-            lines.setdefault(f"{current}.{m.group(1)}", number)
+        if open_quote is None and depth == 0:
+            if m := _HEADER.match(line):
+                current = m.group(1)
+                lines.setdefault(current, number)
+            elif current and (m := _KEY.match(line)):
+                lines.setdefault(f"{current}.{m.group(1)}", number)
+        open_quote, depth = _scan(raw, open_quote, depth)
     return lines
 
 
@@ -94,9 +143,8 @@ def _check_entry(sid: str, entry: object, where: str, lines: dict[str, int]) -> 
         return problems
     if not ID.match(sid):
         problems.append(err(None, "ids use lowercase letters, digits and hyphens only"))
-    parts = urlsplit(entry["url"])
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        problems.append(err("url", f"'{entry['url']}' is not an http(s) URL with a host"))
+    if problem := url_problem(entry["url"]):
+        problems.append(err("url", f"'{entry['url']}' {problem}"))
     if entry["kind"] not in KINDS:
         problems.append(err("kind", f"unknown kind '{entry['kind']}'; expected one of {', '.join(KINDS)}"))
     if "published" in entry:
@@ -120,6 +168,8 @@ def load_sources(path: Path, display: str | None = None) -> tuple[dict[str, Sour
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         return {}, [_toml_problem(e, where, text)]
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        return {}, [ContentError(where, None, None, "invalid TOML: arrays or tables nested too deeply to read")]
     lines = _table_lines(text)
     sources: dict[str, Source] = {}
     problems: list[ContentError] = []

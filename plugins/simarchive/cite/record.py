@@ -1,7 +1,8 @@
 """CSL-JSON records for what can be cited: an event page, and a source as archived by us.
 
-CSL-JSON is the single source of truth: every style (cite_styles.py) and every download
-(cite_export.py) is written from the dict these functions return, never from the registry.
+CSL-JSON is the single source of truth: every style (styles.py), every download (export.py) and
+the page metadata (meta.py) are written from the dict these functions return, never from the
+registry.
 
     >>> item = source_item(source, capture, sitename="SIM Timeline", siteurl="https://x.example")
     >>> item["URL"]   # our permanent URL of that capture
@@ -12,20 +13,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..archive.store import Capture
-from ..content.dates import EventDate, parse_when
+from ..content.dates import EventDate
 from ..content.events import Event
 from ..content.registry import Source
 
 __all__ = [
-    "capture_url", "csl_date", "event_item", "event_url", "modified_day", "parse_names", "source_item",
+    "capture_url", "csl_date", "event_item", "event_url", "organisations", "parse_names", "source_item",
     "source_url", "utc_day",
 ]
 
 # Registry kinds -> CSL types. News is an article in a periodical (quoted title, italic paper);
 # reports and official papers are stand-alone documents (italic title); the rest are web pages.
+# A work inside a container (a paper, a website) names it in `container-title` and has no
+# `publisher`; a stand-alone one names its `publisher`: never both, or styles print "HSJ, HSJ".
 CSL_TYPES = {
     "news": "article-newspaper",
     "report": "report",
@@ -37,6 +41,7 @@ CSL_TYPES = {
     "encyclopedia": "entry-encyclopedia",
 }
 
+IN_CONTAINER = ("article-newspaper", "webpage", "entry-encyclopedia")
 _EXACT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -88,19 +93,26 @@ def _day_parts(day: dt.date) -> dict[str, Any]:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-def parse_names(author: str | None, publisher: str = "") -> list[dict[str, str]]:
+def organisations(sources: Mapping[str, Source]) -> frozenset[str]:
+    """The names the registry knows as organisations: every publisher in it."""
+    return frozenset(s.publisher for s in sources.values())
+
+
+def parse_names(author: str | None, known_organisations: Collection[str] = ()) -> list[dict[str, str]]:
     """Registry authors ("Jane Example; Sam Q. Writer") as CSL names.
 
-    Names are separated by ";". A name with a comma is "Family, Given" (for particles: "van
-    Dijk, Anna"); otherwise the last word is the family name. An author equal to the publisher,
-    or a single word, is an organisation (a CSL literal name), never split into given/family.
+    Names are separated by ";". An organisation is a CSL literal name, written whole, never split
+    into given and family ("StopSIM Coalition" is never "Coalition, S."): a name the registry knows
+    as an organisation (the publisher of a source) or a single word. Otherwise a name with a comma
+    is "Family, Given" (for particles: "van Dijk, Anna"), and in one without, the last word is the
+    family name.
     """
     names = []
     for raw in (author or "").split(";"):
         name = " ".join(raw.split())
         if not name:
             continue
-        if name == publisher or " " not in name and "," not in name:
+        if name in known_organisations or " " not in name and "," not in name:
             names.append({"literal": name})
         elif "," in name:
             family, _, given = name.partition(",")
@@ -119,31 +131,44 @@ def _note(source: Source, capture: Capture, sitename: str) -> str:
     )
 
 
-def source_item(source: Source, capture: Capture | None, *, sitename: str, siteurl: str) -> dict[str, Any]:
-    """A source as archived by us (capture given), or as published (no capture yet)."""
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def _day_text(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def source_item(source: Source, capture: Capture | None, *, sitename: str, siteurl: str,
+                known_organisations: Collection[str] = ()) -> dict[str, Any]:
+    """A source as archived by us (capture given), or as published (no capture yet).
+
+    A source not yet captured has no `accessed`: nobody recorded when it was read, and the
+    build's date is not a reading. Its citation says "n.d." where it has no date, which is true.
+    """
     csl_type = CSL_TYPES.get(source.kind, "webpage")
     item: dict[str, Any] = {
         "id": f"{source.id}-{capture.timestamp}" if capture else source.id,
         "type": csl_type,
         "title": source.title,
-        "publisher": source.publisher,
         "language": source.language,
     }
-    if csl_type in ("article-newspaper", "webpage", "entry-encyclopedia"):
-        item["container-title"] = source.publisher
-    if names := parse_names(source.author, source.publisher):
+    item["container-title" if csl_type in IN_CONTAINER else "publisher"] = source.publisher
+    if names := parse_names(source.author, {source.publisher, *known_organisations}):
         item["author"] = names
     if source.published:
         item["issued"] = csl_date(source.published)
     if capture is None:
         item["URL"] = source.url
         return item
-    # The capture date is the date of the version cited, which CSL calls `accessed`; the
-    # archive, the capture's timestamp and its hash say where that version is and prove it.
+    # The capture date is the date of the version cited, which CSL calls `accessed`. Most styles
+    # print `accessed` only for an undated work, so the archive's location within it is the
+    # capture's day as words, which every style prints beside the archive's name.
+    day = utc_day(capture.captured_at)
     item["URL"] = capture_url(siteurl, source.id, capture.timestamp)
-    item["accessed"] = _day_parts(utc_day(capture.captured_at))
+    item["accessed"] = _day_parts(day)
     item["archive"] = sitename
-    item["archive_location"] = capture.timestamp
+    item["archive_location"] = f"captured {_day_text(day)}"
     item["note"] = _note(source, capture, sitename)
     if capture.content_type.split(";")[0].strip() == "application/pdf":
         item["medium"] = "PDF"
@@ -155,26 +180,23 @@ def source_item(source: Source, capture: Capture | None, *, sitename: str, siteu
 
 
 def event_item(event: Event, revised: dt.date | None, *, sitename: str, siteurl: str) -> dict[str, Any]:
-    """An event page of ours: its title, the site as publisher, its date of last revision."""
+    """An event page of ours, a web page of the site, dated by its last revision.
+
+    No style has a place for the date of what the page is about, so the title carries it, as
+    the entry shows it ("Network closes (June 2021)"); the note says it again with its EDTF.
+    The site is the page's container, and not its publisher too.
+    """
     item: dict[str, Any] = {
         "id": event.slug,
         "type": "webpage",
-        "title": event.title,
+        "title": f"{event.title} ({event.when.display})",
         "container-title": sitename,
-        "publisher": sitename,
         "URL": event_url(siteurl, event.slug),
         "abstract": event.summary,
         "language": "en-GB",
+        "note": f"Event date: {event.when.display} (EDTF {event.when.edtf}).",
         "custom": {"event-date": event.when.edtf, "event-date-display": event.when.display},
     }
     if revised:
         item["issued"] = _day_parts(revised)
     return item
-
-
-def modified_day(text: str | None) -> dt.date | None:
-    """An event's `Modified:` (a day, e.g. 2024-05-01) as a date; validated in events.py."""
-    if not text:
-        return None
-    date = parse_when(text)
-    return date.earliest if date.precision == "day" else None

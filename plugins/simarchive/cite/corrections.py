@@ -20,9 +20,13 @@ when the styles were first hand-written, these remain:
 4. Apostrophes: a straight ' is printed as a typographic one (’), as the specification's
    "Quotes" appendix asks and citeproc-js does; citeproc-py leaves it straight. curly_apostrophes.
 
-Also checked and no longer wrong: `initialize="false"` (MLA and Chicago print "Example, Jane"),
-the stray "Edition." in Chicago's newspaper articles, and notes (a note style renders its first
-citation).
+5. `initialize="false"` on cs:name is ignored, so Chicago printed "P. Jennings" for "Paul
+   Jennings" (the style asks for initials only in short forms). FullGivenName honours it.
+
+6. A group that prints a term but none of its variables is not left out (CSL 1.0.2, cs:group),
+   so Chicago 17 printed a stray "Edition." in every newspaper article. no_empty_edition.
+
+Also checked and no longer wrong: notes (a note style renders its first citation).
 """
 
 from __future__ import annotations
@@ -31,10 +35,10 @@ import html
 import re
 from typing import Any
 
-from citeproc.model import CitationStylesElement, Substitute, VariableError
+from citeproc.model import CitationStylesElement, Name, Names, Substitute, VariableError
 from lxml import etree
 
-__all__ = ["CSL_NS", "SuppressingSubstitute", "correct", "parser", "punctuation_in_quote"]
+__all__ = ["CSL_NS", "FullGivenName", "SuppressingSubstitute", "correct", "parser", "punctuation_in_quote"]
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _TEXT = f"{{{CSL_NS}}}text"
@@ -72,8 +76,7 @@ class SuppressingSubstitute(Substitute):
     def render(self, item, context=None, **kwargs):
         for child in self.getchildren():
             try:
-                if isinstance(child, CitationStylesElement) and child.tag == f"{{{CSL_NS}}}names" \
-                        and child.get("variable") is None:
+                if isinstance(child, Names) and child.name is None:  # as Substitute.render does
                     names = self.xpath_search("./parent::cs:names[1]")[0]
                     text = child.render(item, names_context=names, context=context, **kwargs)
                 else:
@@ -89,6 +92,15 @@ class SuppressingSubstitute(Substitute):
         return None
 
 
+class FullGivenName(Name):
+    """cs:name that keeps given names whole where it says initialize="false" (case 5)."""
+
+    def initialize(self, given, mark, context):
+        if self.get("initialize") == "false":
+            return given
+        return super().initialize(given, mark, context)
+
+
 def parser() -> etree.XMLParser:
     """An lxml parser for CSL styles that makes citeproc-py's elements, with our cs:substitute."""
     lookup = etree.ElementNamespaceClassLookup()
@@ -96,6 +108,7 @@ def parser() -> etree.XMLParser:
     namespace[None] = CitationStylesElement
     namespace.update({cls.__name__.replace("_", "-").lower(): cls for cls in CitationStylesElement.__subclasses__()})
     namespace["substitute"] = SuppressingSubstitute
+    namespace["name"] = FullGivenName
     made = etree.XMLParser(remove_comments=True, encoding="UTF-8", no_network=True)
     made.set_element_class_lookup(lookup)
     return made
@@ -184,7 +197,12 @@ def curly_apostrophes(markup: str) -> str:
     return "".join([*parts, fix(markup[last:])])
 
 
+def no_empty_edition(markup: str, item: dict[str, Any]) -> str:
+    """Case 6: "June 15, 2021. Edition. Captured" -> "June 15, 2021. Captured" for a work with no edition."""
+    return markup if item.get("edition") else re.sub(r"[.,] Edition(?=[.,])", "", markup)
+
+
 def correct(markup: str, item: dict[str, Any], locale: str) -> str:
     """The engine's HTML with the corrections that apply to the style's locale."""
-    markup = curly_apostrophes(title_case(markup, item))
+    markup = no_empty_edition(curly_apostrophes(title_case(markup, item)), item)
     return punctuation_in_quote(markup) if locale == "en-US" else markup

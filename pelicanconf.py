@@ -24,7 +24,8 @@ IGNORE_FILES = [".#*", "*.toml"]
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = ["simarchive"]
 
-# Events are the site; Pelican's blog pages (categories, tags, authors, archives, feeds) are off.
+# Events are the site; Pelican's blog pages (categories, tags, authors, archives) are off. One
+# Atom feed of every event (Pelican's own); the plugin dates its entries by their last revision.
 ARTICLE_URL = "events/{slug}/"
 ARTICLE_SAVE_AS = "events/{slug}/index.html"
 PAGE_URL = "{slug}/"
@@ -40,8 +41,9 @@ ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
-FEED_ALL_ATOM = None
+FEED_ALL_ATOM = "feeds/events.atom.xml"
 FEED_ALL_RSS = None
+FEED_DOMAIN = SITEURL
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
@@ -72,3 +74,6 @@ SIMARCHIVE_ARCHIVE = str(ROOT / "archive")
 SIMARCHIVE_INDEX = str(ROOT / "var" / "search-index")
 SIMARCHIVE_PHASES = ["Origins", "Spread", "Concerns", "Review", "Aftermath"]
 SIMARCHIVE_MAX_QUERY = 500
+# Where readers send corrections (docs/settings.md): set one or both before publishing.
+SIMARCHIVE_CORRECTIONS_URL = ""
+SIMARCHIVE_CORRECTIONS_EMAIL = ""

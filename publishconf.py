@@ -7,4 +7,5 @@ sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403 - Pelican's convention for publishconf.py
 
 SITEURL = os.environ.get("SITEURL", "")
+FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False

@@ -39,6 +39,10 @@ class Config:
     sitename: str = "SIM Timeline and Evidence Archive"
     #: The public address of the site, without a trailing slash (SITEURL).
     siteurl: str = ""
+    #: Where readers report errors: a web page or form, http(s) (SIMARCHIVE_CORRECTIONS_URL).
+    corrections_url: str = ""
+    #: An address readers may write to with corrections (SIMARCHIVE_CORRECTIONS_EMAIL).
+    corrections_email: str = ""
     #: Longest search query accepted, in characters (SIMARCHIVE_MAX_QUERY).
     max_query: int = 500
     #: Longest a search may take, in seconds, before it is refused (SIMARCHIVE_SEARCH_SECONDS).
@@ -109,9 +113,26 @@ class Config:
             sitename=str(settings.get("SITENAME", cls.sitename)),
             siteurl=str(settings.get("SITEURL", "")).rstrip("/"),
             max_query=max_query,
+            **_corrections(settings),
             search_seconds=_number(settings, cls, "search_seconds", float, 0.01),
             **capture,
         )
+
+
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+def _corrections(settings: dict[str, Any]) -> dict[str, str]:
+    """Where readers reach the editors: a URL and an email address, each optional, validated."""
+    url = settings.get(f"{PREFIX}CORRECTIONS_URL", "")
+    email = settings.get(f"{PREFIX}CORRECTIONS_EMAIL", "")
+    if not isinstance(url, str) or (url and url_problem(url)):
+        raise ConfigError(f"{PREFIX}CORRECTIONS_URL must be an http(s) URL, such as the page of the site's "
+                          f"issue tracker, not {url!r}")
+    if not isinstance(email, str) or (email and not EMAIL.match(email)):
+        raise ConfigError(f"{PREFIX}CORRECTIONS_EMAIL must be an email address such as editors@example.org, "
+                          f"not {email!r}")
+    return {"corrections_url": url, "corrections_email": email}
 
 
 def _number(settings: dict[str, Any], cls: type[Config], name: str, kind: type, low: float) -> Any:

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from whitenoise import WhiteNoise
 
+from .cite.export import DOWNLOAD_PREFIX
 from .config import Config, load_config
 from .errors import QueryError, SearchError
 from .search.api import SORTS, Results, SearchRequest, request_from_params, results_json, search_url
@@ -39,13 +40,16 @@ SECURITY_HEADERS = {
 
 
 #: Evidence and citation files are saved, never shown: a captured PDF or WARC is hostile input.
-DOWNLOADS = {
-    ".warc.gz": "application/warc",
-    ".pdf": "application/pdf",
-    ".bib": "application/x-bibtex; charset=utf-8",
-    ".ris": "application/x-research-info-systems; charset=utf-8",
-    "cite.json": "application/vnd.citationstyles.csl+json",
-}
+#: (name prefix, suffix, media type). Citation files are named for what they are
+#: (sim-timeline-<slug>.bib), and the name the browser saves is the file's own, so it is the
+#: name the Cite box's download link gives.
+DOWNLOADS = (
+    ("", ".warc.gz", "application/warc"),
+    ("", ".pdf", "application/pdf"),
+    (DOWNLOAD_PREFIX, ".bib", "application/x-bibtex; charset=utf-8"),
+    (DOWNLOAD_PREFIX, ".ris", "application/x-research-info-systems; charset=utf-8"),
+    (DOWNLOAD_PREFIX, ".json", "application/vnd.citationstyles.csl+json; charset=utf-8"),
+)
 
 
 def _add_static_headers(headers, path, url) -> None:
@@ -54,8 +58,8 @@ def _add_static_headers(headers, path, url) -> None:
     if "/captures/" in url:  # a capture never changes once written, nor do its pages and files
         headers["Cache-Control"] = "public, max-age=31536000, immutable"
     name = url.rsplit("/", 1)[-1]
-    for suffix, media in DOWNLOADS.items():
-        if name.endswith(suffix):
+    for prefix, suffix, media in DOWNLOADS:
+        if name.startswith(prefix) and name.endswith(suffix):
             headers["Content-Type"] = media
             headers["Content-Disposition"] = f'attachment; filename="{name}"'
             break

@@ -9,14 +9,13 @@ What each URL is (documented in README.md, "Cite"):
 - a source: /sources/<id>/ (the page cites its latest capture, or the original if none);
 - an archived copy: /sources/<id>/captures/<UTC timestamp>/, a page about that capture with
   its text, never changed once written, since captures are append-only.
-Each of these folders also holds cite.bib, cite.ris and cite.json.
+Each of these folders also holds the page's citation files, named for what they are:
+sim-timeline-<slug or id>.bib, .ris and .json (a capture's id ends with its timestamp).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,15 +23,15 @@ from ..archive.store import Capture
 from ..config import Config
 from ..content.site import Site
 from ..errors import CiteError
-from .export import EXPORTS
+from .export import DOWNLOAD_PREFIX, EXPORTS
 from .meta import json_ld, meta_tags
-from .record import event_item, modified_day, source_item, utc_day
-from .styles import STYLES, render
-from .text import Rich
+from .record import event_item, organisations, source_item
+from .revision import revision_days
+from .styles import STYLES, Rich, render
 
-__all__ = ["CiteBook", "CiteError", "Citation", "content_date"]
+__all__ = ["DOWNLOAD_PREFIX", "CiteBook", "CiteError", "Citation"]
 
-STYLE_KEYS = tuple(key for key, _, _ in STYLES)
+STYLE_KEYS = tuple(style.key for style in STYLES)
 EXPORT_KEYS = {"bibtex": "bib", "ris": "ris", "csl-json": "json"}
 
 
@@ -55,64 +54,53 @@ class Citation:
 
     def styles(self) -> list[tuple[str, str, Rich]]:
         """(key, label, text) for every style, in the Cite box's order."""
-        return [(key, label, fn(self.item)) for key, label, fn in STYLES]
+        return [(style.key, style.label, render(self.item, style.key)) for style in STYLES]
 
     def export(self, ext: str) -> str:
         return {e: writer for e, _, writer, _ in EXPORTS}[ext](self.item)
 
     def downloads(self) -> list[tuple[str, str, str, str]]:
-        """(file name in the folder, label, media type, suggested download name)."""
-        return [(f"cite.{ext}", label, media, f"{self.item['id']}.{ext}") for ext, label, _, media in EXPORTS]
+        """(file name, label, media type, text) for each file: the name is both the file's in the
+        page's folder and the one the browser saves it as."""
+        return [(f"{DOWNLOAD_PREFIX}{self.item['id']}.{ext}", label, media, writer(self.item))
+                for ext, label, writer, media in EXPORTS]
 
-    def meta_tags(self) -> list[tuple[str, str, str]]:
-        return meta_tags(self.item)
+    def meta_tags(self, page_url: str) -> list[tuple[str, str, str]]:
+        """The page's metadata; page_url is its canonical address, which og:url and
+        citation_public_url repeat (a source's page cites its latest capture, at the capture's own
+        address, or the original while it has none)."""
+        return meta_tags(self.item, page_url)
 
     def json_ld(self) -> str:
         return json_ld(self.item)
 
 
-def content_date(site: Site, captures: Mapping[str, list[Capture]],
-                 environ: Mapping[str, str] = os.environ) -> dt.date | None:
-    """The build's content date: the newest day recorded in the content itself.
-
-    SOURCE_DATE_EPOCH (the reproducible-builds convention) wins when it is set; otherwise the
-    newest of the events' `Modified:` days and the capture days in the archive. Never the
-    clock, and never file times (a fresh clone has new ones), so two builds of the same
-    content write the same bytes. None when the content records no day at all.
-    """
-    if epoch := environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    days = [d for e in site.events if (d := modified_day(e.modified))]
-    days += [utc_day(c.captured_at) for caps in captures.values() for c in caps]
-    return max(days, default=None)
-
-
 class CiteBook:
     """Every citation the site offers, built on demand from the site and its captures."""
 
-    def __init__(self, config: Config, site: Site, captures: Callable[[str], list[Capture]],
-                 environ: Mapping[str, str] = os.environ):
+    def __init__(self, config: Config, site: Site, captures: Callable[[str], list[Capture]]):
         self.config = config
         self.site = site
         self.captures = captures
         self.events = {e.slug: e for e in site.events}
-        self.revised = content_date(site, {sid: captures(sid) for sid in site.sources}, environ)
+        self.revised = revision_days(site.events)
+        self.organisations = organisations(site.sources)
 
     def _names(self) -> str:
         return (f"events: {', '.join(sorted(self.events)) or '(none)'}; "
                 f"sources: {', '.join(sorted(self.site.sources)) or '(none)'}")
 
     def event(self, slug: str) -> Citation:
-        event = self.events[slug]
-        revised = modified_day(event.modified) or self.revised
-        item = event_item(event, revised, sitename=self.config.sitename, siteurl=self.config.siteurl)
+        item = event_item(self.events[slug], self.revised[slug], sitename=self.config.sitename,
+                          siteurl=self.config.siteurl)
         return Citation(item, f"events/{slug}/", "event")
 
     def source(self, source_id: str, timestamp: str | None = None) -> Citation:
         """The latest capture (or the one named), or the original when none was captured."""
         source = self.site.sources[source_id]
         captures = self.captures(source_id)
-        args = {"sitename": self.config.sitename, "siteurl": self.config.siteurl}
+        args = {"sitename": self.config.sitename, "siteurl": self.config.siteurl,
+                "known_organisations": self.organisations}
         if timestamp is not None:
             chosen = [c for c in captures if c.timestamp == timestamp]
             if not chosen:

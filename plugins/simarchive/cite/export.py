@@ -11,13 +11,14 @@ import json
 import re
 from typing import Any
 
-from .text import date_text
 
-__all__ = ["EXPORTS", "to_bibtex", "to_csl_json", "to_ris"]
+__all__ = ["DOWNLOAD_PREFIX", "EXPORTS", "biblatex_date", "to_bibtex", "to_csl_json", "to_ris"]
 
 Item = dict[str, Any]
+#: Citation files are named for what they are, on disk and in the browser's downloads alike:
+#: sim-timeline-<slug or id>.bib.
+DOWNLOAD_PREFIX = "sim-timeline-"
 
-BIB_MONTHS = ["", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 # LaTeX's special characters, escaped so a title with "&" or "%" does not break a document.
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
           "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -39,27 +40,30 @@ def _bib_key(item: Item) -> str:
 def _bib_names(item: Item) -> str | None:
     names = []
     for n in item.get("author") or []:
-        # Braces keep an organisation whole: BibTeX would otherwise split "Test Network".
+        # Braces keep an organisation whole: BibTeX would otherwise split "StopSIM Coalition".
         names.append(f"{{{_tex(n['literal'])}}}" if "literal" in n else _tex(f"{n['family']}, {n['given']}"))
     return " and ".join(names) or None
 
 
-def _bib_dates(date: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """year and month (classic BibTeX: no day field) plus biblatex's ISO `date` at its
-    precision; a range is biblatex's "2018/2020". A literal (a "one of", an open end) has
-    no ISO form, so it goes in `year` as written and there is no `date`."""
+def _iso(parts: list[int]) -> str:
+    return "-".join(f"{v:02d}" if i else str(v) for i, v in enumerate(parts))
+
+
+def biblatex_date(date: dict[str, Any] | None) -> str:
+    """biblatex's `date` (ISO 8601-2, as biber reads it) at the date's own precision: "2021-06",
+    "2018/2020", "2012-11~", "2022?". biblatex has no "one of", so [2016,2017] is the span that
+    holds every day it may be ("2016/2017"); "by April 2018" is "/2018-04"; an undated work is
+    "XXXX", EDTF's unspecified year, since biber requires a date and none may be invented."""
     if not date:
-        return []
-    if "literal" in date:
-        return [("year", _tex(date["literal"]))]
-    parts = date["date-parts"]
-    iso = "/".join("-".join(f"{v:02d}" if i else str(v) for i, v in enumerate(p)) for p in parts)
-    if date.get("circa"):
-        iso += "~"
-    fields = [("year", "--".join(str(p[0]) for p in parts))]
-    if len(parts) == 1 and len(parts[0]) > 1:
-        fields.append(("month", BIB_MONTHS[parts[0][1]]))
-    return [*fields, ("date", iso)]
+        return "XXXX"
+    if "date-parts" in date:
+        text = "/".join(_iso(p) for p in date["date-parts"])
+        return text + "~" if date.get("circa") else text
+    raw = date.get("raw", "")
+    if raw.startswith("[") and raw.endswith("]"):
+        items = [i for i in re.split(r",|\.\.", raw.strip("[]")) if i]
+        return f"{items[0]}/{items[-1]}" if len(items) > 1 else items[0]
+    return raw.replace("..", "") if raw else "XXXX"
 
 
 def _iso_day(date: dict[str, Any]) -> str:
@@ -68,26 +72,25 @@ def _iso_day(date: dict[str, Any]) -> str:
 
 
 def to_bibtex(item: Item) -> str:
-    """An @article (news) or @misc entry that BibTeX, biblatex and Zotero read."""
-    entry = "article" if item.get("type") == "article-newspaper" else "misc"
+    """A biblatex @online entry with only the fields biblatex defines for it (biber validates it
+    without a warning). The container or publisher is its `organization`; the capture's day is
+    `urldate`, the capture's hash is in `note`."""
     fields: list[tuple[str, str]] = []
     if authors := _bib_names(item):
         fields.append(("author", authors))
     fields.append(("title", f"{{{_tex(item['title'])}}}"))  # braces keep its capitalisation
-    if entry == "article":
-        fields.append(("journal", _tex(item.get("container-title", ""))))
-    else:
-        fields.append(("publisher", _tex(item.get("publisher", ""))))
-    fields += _bib_dates(item.get("issued"))
+    if organization := item.get("container-title") or item.get("publisher"):
+        fields.append(("organization", _tex(organization)))
+    fields.append(("date", biblatex_date(item.get("issued"))))
     fields.append(("url", item["URL"]))
     if "accessed" in item:
         fields.append(("urldate", _iso_day(item["accessed"])))
     if "note" in item:
         fields.append(("note", _tex(item["note"])))
-    if "archive" in item:
-        fields.append(("howpublished", _tex(f"{item['archive']}, capture {item['archive_location']}")))
-    lines = [f"@{entry}{{{_bib_key(item)},"]
-    lines += [f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}}," for name, value in fields]
+    if "abstract" in item:
+        fields.append(("abstract", _tex(item["abstract"])))
+    lines = [f"@online{{{_bib_key(item)},"]
+    lines += [f"  {name} = {{{value}}}," for name, value in fields]
     return "\n".join(lines) + "\n}\n"
 
 
@@ -102,7 +105,7 @@ def _ris_date(date: dict[str, Any] | None) -> list[tuple[str, str]]:
     if not date:
         return []
     if "literal" in date or len(date["date-parts"]) > 1 or date.get("circa"):
-        return [("DA", f"///{date_text(date, 'uk')}")]
+        return [("DA", f"///{date.get('literal') or biblatex_date(date)}")]
     y, m, d = (date["date-parts"][0] + [0, 0])[:3]
     da = f"{y}/{m:02d}/{d:02d}/" if d else f"{y}/{m:02d}//" if m else f"{y}///"
     return [("PY", f"{y}///"), ("DA", da)]
@@ -116,7 +119,8 @@ def to_ris(item: Item) -> str:
     tags.append(("TI", item["title"]))
     if item.get("container-title"):
         tags.append(("T2", item["container-title"]))
-    tags.append(("PB", item.get("publisher", "")))
+    if item.get("publisher"):
+        tags.append(("PB", item["publisher"]))
     tags += _ris_date(item.get("issued"))
     tags.append(("UR", item["URL"]))
     if "accessed" in item:
@@ -128,6 +132,8 @@ def to_ris(item: Item) -> str:
         tags.append(("M3", item["medium"]))
     if "note" in item:
         tags.append(("N1", item["note"]))
+    if "abstract" in item:
+        tags.append(("AB", item["abstract"]))
     if item.get("language"):
         tags.append(("LA", item["language"]))
     tags.append(("ER", ""))

@@ -11,7 +11,6 @@ from typing import Any
 
 from ..archive.downloads import publish_capture
 from ..cite.book import Citation
-from ..cite.export import EXPORTS
 from ..content.registry import KINDS
 from .axis import build_axis
 from .catalogue import SORTS, catalogue_pages, page_path
@@ -31,12 +30,13 @@ def write_text(path: Path, text: str) -> Path:
 
 
 def write_downloads(citations: list[Citation], output: Path) -> list[Path]:
-    """Write cite.bib, cite.ris and cite.json into each citable page's folder; return the files."""
+    """Write each citable page's BibTeX, RIS and CSL-JSON files into its folder, under the names
+    the browser saves them as; return the files."""
     written = []
     for citation in citations:
         folder = output / citation.folder
         folder.mkdir(parents=True, exist_ok=True)  # the page's, unless the event is a draft
-        written += [write_text(folder / f"cite.{ext}", writer(citation.item)) for ext, _, writer, _ in EXPORTS]
+        written += [write_text(folder / name, text) for name, _, _, text in citation.downloads()]
     return written
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import os
 import time
@@ -100,6 +101,11 @@ def _view(generator) -> SiteView:
     view = generator.context.get(VIEW)
     if view is None:
         view = generator.context[VIEW] = SiteView(*checked_site(generator.settings))
+        if not view.config.siteurl:
+            logger.warning("simarchive: SITEURL is not set, so citations, the feed and the canonical links carry "
+                           "relative links (/events/...), which do not work once pasted; this build is a local "
+                           "preview. Set SITEURL for a public build (publishconf.py reads it from the environment; "
+                           "make serve sets it to the address it serves on)")
     return view
 
 
@@ -126,6 +132,32 @@ class ArchiveGenerator(Generator):
                     "%d capture files", pages.pages, pages.citation_files, pages.capture_files)
 
 
+def date_feed_entries(context, feed) -> None:
+    """Date each entry of the events' Atom feed by its event's last revision, never by a day the
+    event's own date does not give (Pelican's article date is the earliest day it may fall on),
+    and say in the entry which date is the event's. Atom requires `updated`; the entry's id is
+    its permalink, which does not change when the event is revised."""
+    view = context.get(VIEW)
+    if view is None:
+        return
+    book = view.citebook
+    for entry in feed.items:
+        slug = entry["link"].rstrip("/").rsplit("/", 1)[-1]
+        if slug not in book.events:
+            continue
+        entry["unique_id"] = entry["link"]
+        day, when = book.revised[slug], book.events[slug].when.display
+        if day:
+            entry["pubdate"] = None
+            entry["updateddate"] = dt.datetime.combine(day, dt.time(), dt.UTC)
+            note = f"Event date: {when}. This entry was last revised on {day.day} {day:%B %Y}."
+        else:
+            note = (f"Event date: {when}. This copy of the record has no revision history, so this entry is "
+                    "dated by the first day the event may fall on.")
+        entry["description"] = f"<p>{html.escape(note)}</p>{entry['description'] or ''}"
+    feed.items.sort(key=lambda e: e["updateddate"] or e["pubdate"], reverse=True)
+
+
 def get_generators(pelican):
     return ArchiveGenerator
 
@@ -147,4 +179,5 @@ def register() -> None:
     signals.content_object_init.connect(number_citations)
     signals.generator_init.connect(add_globals)
     signals.get_generators.connect(get_generators)
+    signals.feed_generated.connect(date_feed_entries)
     signals.finalized.connect(index_site)

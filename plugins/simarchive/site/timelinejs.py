@@ -53,7 +53,7 @@ def _slide(event: Event, siteurl: str) -> dict[str, Any]:
     text = f"<p>{html.escape(event.summary)}</p>"
     if event.disputed:
         text += "<p><em>Sources disagree on this event; see the event page.</em></p>"
-    text += f'<p><a href="{html.escape(url)}">Sources and archived copies</a></p>'
+    text += f'<p><a href="{html.escape(url)}">The entry and its sources</a></p>'
     return {
         **_dates(event.when),
         "display_date": event.when.display,
@@ -85,8 +85,8 @@ def timelinejs_data(site: Site, sitename: str, siteurl: str, phases: tuple[str, 
         "title": {
             "text": {
                 "headline": html.escape(sitename),
-                "text": "<p>A dated, citable record of Serenity Integrated Mentoring (SIM), "
-                        f'with archived copies of every source. <a href="{html.escape(home)}">'
+                "text": "<p>A dated, citable record of Serenity Integrated Mentoring (SIM) "
+                        f'and of its sources. <a href="{html.escape(home)}">'
                         "The full timeline and evidence</a>.</p>",
             },
             "unique_id": "title",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 
+from markupsafe import Markup
+
 from ..archive.downloads import capture_files
 from ..archive.store import capture_day, list_captures
 from ..cite.book import CiteBook
@@ -56,6 +58,14 @@ class SiteView:
 
     def captured_ids(self) -> list[str]:
         return [sid for sid, captures in self._captures.items() if captures]
+
+    def archive_sentence(self) -> Markup:
+        """What the archive holds, as it is: the one sentence every page may say about our copies."""
+        archived, total = len(self.captured_ids()), len(self.sources)
+        if total and archived == total:
+            return Markup(f"All {total} sources are archived here, each with its capture date and SHA-256.")
+        return Markup(f"{archived} of {total} sources archived so far; captures are made with "
+                      "<code>make capture</code> by a curator with internet access.")
 
     def quote_status(self, slug: str, source_id: str, quote: str):
         """The QuoteResult of one quoted citation: .found, and .capture where it was found."""

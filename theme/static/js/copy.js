@@ -1,5 +1,5 @@
-// A "Copy" button after each <code data-copy="label">: used for SHA-256 hashes. Without
-// JavaScript the hash stays plain selectable text.
+// A "Copy" button after each <code data-copy="label">: used for SHA-256 hashes, with its
+// "Copied." beside it (announced). Without JavaScript the hash stays plain selectable text.
 (function () {
   "use strict";
   document.querySelectorAll("code[data-copy]").forEach(function (node) {
@@ -8,8 +8,11 @@
     button.className = "copy-button";
     button.textContent = "Copy";
     button.setAttribute("aria-label", "Copy the " + node.dataset.copy);
+    var status = document.createElement("span");
+    status.className = "copy-status";
+    status.setAttribute("role", "status");
     button.addEventListener("click", function () {
-      var done = function () { button.textContent = "Copied"; };
+      var done = function () { status.textContent = "Copied."; };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(node.textContent).then(done, function () { select(node); });
       } else {
@@ -17,6 +20,7 @@
       }
     });
     node.insertAdjacentElement("afterend", button);
+    button.insertAdjacentElement("afterend", status);
   });
   function select(node) {
     var range = document.createRange();

@@ -175,7 +175,8 @@ def test_source_page_cites_its_latest_archived_copy(archived_site):
     apa = box.select_one("#cite-apa").get_text()
     assert apa.startswith("Reporter, A. (2012, November 2). Pilot pairs police and nurses on the Isle of Wight.")
     assert f"/sources/island-news/captures/{capture.timestamp}/" in apa
-    bib = (site.output / "sources" / "island-news" / "cite.bib").read_text(encoding="utf-8")
+    bib = (site.output / "sources" / "island-news" / f"sim-timeline-island-news-{capture.timestamp}.bib").read_text(
+        encoding="utf-8")
     assert capture.sha256 in bib
 
 

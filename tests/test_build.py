@@ -102,9 +102,10 @@ def test_timeline_json(built_site):
     }
 
 
-def test_pelican_blog_pages_are_not_written(built_site):
-    for name in ("archives.html", "tags.html", "categories.html", "authors.html", "feeds"):
+def test_pelican_blog_pages_are_not_written_and_the_one_feed_is(built_site):
+    for name in ("archives.html", "tags.html", "categories.html", "authors.html"):
         assert not (built_site.output / name).exists()
+    assert [p.name for p in (built_site.output / "feeds").iterdir()] == ["events.atom.xml"]
 
 
 def test_search_index_is_built_outside_the_output(built_site):
@@ -136,9 +137,9 @@ def test_every_event_and_source_gets_its_page_and_citation_files_and_the_log_cou
     events = sorted(p.parent.name for p in site.output.glob("events/*/index.html"))
     registry = tomllib.loads((site.content / "sources.toml").read_text(encoding="utf-8"))
     assert all((site.output / "sources" / sid / "index.html").is_file() for sid in registry)
-    assert sorted(p.parent.name for p in site.output.glob("events/*/cite.bib")) == events
-    assert sorted(p.parent.name for p in site.output.glob("sources/*/cite.ris")) == sorted(registry)
-    downloads = [p for p in site.output.rglob("cite.*") if p.suffix in {".bib", ".ris", ".json"}]
+    assert sorted(p.parent.name for p in site.output.glob("events/*/sim-timeline-*.bib")) == events
+    assert sorted(p.parent.name for p in site.output.glob("sources/*/sim-timeline-*.ris")) == sorted(registry)
+    downloads = [p for p in site.output.rglob("sim-timeline-*") if p.suffix in {".bib", ".ris", ".json"}]
     assert len(downloads) == 3 * (len(events) + len(registry))
     pages = [site.output / "index.html", site.output / "404.html", *site.output.glob("sources/**/index.html")]
     assert (f"simarchive: wrote {len(pages)} pages, timeline.json, timeline-timelinejs.json, "
@@ -153,7 +154,7 @@ def test_a_site_with_no_events_still_gets_its_timeline_and_archive(site):
     timeline = BeautifulSoup(site.page("index.html"), "lxml")
     assert timeline.select_one("main").get_text(" ", strip=True).endswith("No events yet.")
     assert (site.output / "sources" / "island-news" / "index.html").is_file()
-    assert (site.output / "sources" / "island-news" / "cite.bib").is_file()
+    assert (site.output / "sources" / "island-news" / "sim-timeline-island-news.bib").is_file()
     assert not list(site.output.glob("events/*"))
 
 

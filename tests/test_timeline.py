@@ -75,7 +75,7 @@ def test_timelinejs_export_follows_the_timelinejs3_format(built_site):
     assert letter["text"] == {
         "headline": "Letter tells trusts to stop",
         "text": '<p>A national body told trusts to end the model.</p>'
-                '<p><a href="/events/2023-letter/">Sources and archived copies</a></p>',
+                '<p><a href="/events/2023-letter/">The entry and its sources</a></p>',
     }
     assert data["eras"] == [
         {"start_date": {"year": 2012}, "end_date": {"year": 2012}, "text": {"headline": "Origins"}},

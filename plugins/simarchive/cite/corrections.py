@@ -62,7 +62,7 @@ def _rendered_variables(element, item, text: str) -> list[str]:
                     value = str(item.reference[variable.replace("-", "_")])
                 except (VariableError, KeyError, AttributeError):
                     continue
-                if (value := " ".join(value.casefold().split())) and value in printed:
+                if (value := " ".join(html.unescape(value).casefold().split())) and value in printed:
                     found.append((variable, value))
     # A value inside another one that was printed (the paper "HSJ" in the title "HSJ Patient
     # Safety Awards") is explained by it, and is not suppressed.

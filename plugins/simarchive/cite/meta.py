@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-
 __all__ = ["json_ld", "meta_tags"]
 
 Item = dict[str, Any]

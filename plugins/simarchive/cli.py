@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import logging
@@ -84,17 +85,40 @@ def cmd_index(args: argparse.Namespace, config: Config) -> int:
     return ExitStatus.OK
 
 
+def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    """Build the site and the search index into a new folder, then publish it in one switch."""
+    from .site.publish import build_and_publish
+
+    extra = ["--extra-settings", f"SITEURL={json.dumps(args.siteurl)}"] if args.siteurl is not None else []
+    return build_and_publish(args.settings, extra)
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the built site and search with waitress."""
-    import waitress
+    from waitress.server import create_server
 
     from .web import WAITRESS, create_app
 
     if not (config.output / "index.html").is_file():
         raise SimArchiveError(f"{config.output}: no built site; run `make html` first")
-    print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    waitress.serve(create_app(config), host=args.host, port=args.port, threads=args.threads, **WAITRESS)
+    try:
+        server = create_server(create_app(config), host=args.host, port=args.port, threads=args.threads,
+                               **WAITRESS)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise SimArchiveError(f"port {args.port} on {args.host} is in use by another program; stop it, or "
+                                  "choose another port with --port (make serve: PORT=8080 make serve)") from None
+        raise SimArchiveError(f"cannot listen on {args.host}:{args.port} ({e.strerror})") from None
+    print(f"Serving {config.output} with search on http://{args.host}:{server.effective_port}/ (Ctrl-C stops)",
+          flush=True)
+    server.run()
     return ExitStatus.OK
+
+
+def _port(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port: a whole number from 1 to 65535, or 0 for any")
+    return int(value)
 
 
 def _up_to(high: int):
@@ -159,9 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--capture", metavar="TIMESTAMP", help="cite this capture of a source (default: the latest)")
     p.set_defaults(func=cmd_cite)
 
+    p = sub.add_parser("build", help="build the site and the index, then publish the site in one switch")
+    p.add_argument("--siteurl", metavar="URL", help="SITEURL for this build (default: the settings' own)")
+    p.set_defaults(func=cmd_build)
+
     p = sub.add_parser("serve", help="serve the built site with search")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000, help="1 to 65535, or 0 for any free port (default 8000)")
     p.add_argument("--threads", type=_up_to(1000), default=32,
                    help="waitress threads, each answering one request at a time (default 32)")
     p.set_defaults(func=cmd_serve)

@@ -84,11 +84,12 @@ class Config:
                 f"unknown setting {', '.join(unknown)}; known settings are {', '.join(sorted(known))}"
             )
 
-        def path(key: str, default: str) -> Path:
+        def path(key: str, default: str, *, follow: bool = True) -> Path:
             value = settings.get(key, default)
             if not isinstance(value, str | Path):
                 raise ConfigError(f"{key} must be a path, not {type(value).__name__}")
-            return (base / value).resolve()
+            given = base / value
+            return given.resolve() if follow else given.parent.resolve() / given.name
 
         phases = settings.get(f"{PREFIX}PHASES", cls.phases)
         if not isinstance(phases, list | tuple) or not all(isinstance(p, str) for p in phases):
@@ -100,7 +101,9 @@ class Config:
         capture = _capture_settings(cls, settings)
         return cls(
             content=content,
-            output=path("OUTPUT_PATH", "output"),
+            # Not resolved through its own name: it is the symlink each published build switches
+            # (site/publish.py), which the server must follow.
+            output=path("OUTPUT_PATH", "output", follow=False),
             theme=path("THEME", "theme"),
             sources=path(f"{PREFIX}SOURCES", str(content / "sources.toml")),
             archive=path(f"{PREFIX}ARCHIVE", "archive"),

@@ -65,6 +65,12 @@ class Config:
     retries: int = 3
     #: Exponential backoff factor between retries, in seconds (SIMARCHIVE_BACKOFF).
     backoff: float = 1.0
+    #: The RFC 3161 Time-Stamp Authority each new capture's manifest is sent to, or None for no
+    #: timestamps (SIMARCHIVE_TSA_URL).
+    tsa_url: str | None = None
+    #: The PEM file of the TSA's root certificate (and any intermediates) that `verify` checks
+    #: each token's signature against (SIMARCHIVE_TSA_CERT).
+    tsa_cert: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], base: Path) -> Config:
@@ -90,6 +96,9 @@ class Config:
             raise ConfigError(f"{PREFIX}MAX_QUERY must be a whole number of at least 10")
         content = path("PATH", "content")
         capture = _capture_settings(cls, settings)
+        tsa_cert = settings.get(f"{PREFIX}TSA_CERT")
+        if tsa_cert is not None:
+            tsa_cert = path(f"{PREFIX}TSA_CERT", "")
         return cls(
             content=content,
             output=path("OUTPUT_PATH", "output"),
@@ -101,6 +110,7 @@ class Config:
             sitename=str(settings.get("SITENAME", cls.sitename)),
             siteurl=str(settings.get("SITEURL", "")).rstrip("/"),
             max_query=max_query,
+            tsa_cert=tsa_cert,
             **capture,
         )
 
@@ -139,7 +149,10 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
     wayback = settings.get(f"{PREFIX}WAYBACK_URL", cls.wayback_url)
     if not isinstance(wayback, str) or url_problem(wayback):
         raise ConfigError(f"{PREFIX}WAYBACK_URL must be an http(s) URL such as https://archive.org")
-    return {**values, "user_agent": agent, "wayback_url": wayback.rstrip("/")}
+    tsa = settings.get(f"{PREFIX}TSA_URL")
+    if tsa is not None and (not isinstance(tsa, str) or url_problem(tsa)):
+        raise ConfigError(f"{PREFIX}TSA_URL must be the http(s) URL of an RFC 3161 Time-Stamp Authority, or None")
+    return {**values, "user_agent": agent, "wayback_url": wayback.rstrip("/"), "tsa_url": tsa}
 
 
 def _run_settings(settings_file: Path) -> dict[str, Any]:

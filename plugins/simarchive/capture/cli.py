@@ -14,9 +14,10 @@ from ..config import Config
 from ..errors import SelectionError
 
 if TYPE_CHECKING:
+    from ..archive.verify import VerifyResult
     from .pipeline import CaptureReport, Outcome
 
-__all__ = ["add_capture_parsers", "cmd_capture", "cmd_verify"]
+__all__ = ["add_capture_parsers", "cmd_capture", "cmd_timestamp", "cmd_verify"]
 
 OK, ERROR = 0, 1
 # The same as capture.VIAS, written out so that building the parser imports no capture code:
@@ -112,12 +113,32 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     return OK if report.ok else ERROR
 
 
+def _print_verify_notes(result: VerifyResult, config: Config) -> None:
+    for path in result.leftovers:
+        print(
+            f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete"
+        )
+    for path in result.unsealed:
+        print(f"note: {path}: no manifest (captured before manifests existed), so only its WARC, "
+              "text and capture.json were checked; `sim-archive verify --seal` adds one")
+    for path in result.sealed:
+        print(f"sealed: {path}: manifest-sha256.txt written")
+    if config.tsa_url:
+        for path in result.untimestamped:
+            print(f"note: {path}: no time-stamp token; `sim-archive timestamp` asks {config.tsa_url} for one")
+    if result.timestamped and not result.signatures_checked:
+        print(f"note: {len(result.timestamped)} time-stamp token(s) checked against their manifests only; set "
+              "SIMARCHIVE_TSA_CERT to the TSA's CA certificate to check their signatures too")
+
+
 def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     """Re-read and re-hash every capture; exit 0 only if nothing is wrong."""
+    from ..archive.timestamps import load_trust
     from ..archive.verify import verify_archive
 
     config = _paths(args, config)
-    result = verify_archive(config.archive, seal=args.seal)
+    trust = load_trust(config.tsa_cert) if config.tsa_cert else None
+    result = verify_archive(config.archive, seal=args.seal, trust=trust)
     if args.json:
         print(
             json.dumps(
@@ -128,27 +149,46 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
                     "leftovers": [str(p) for p in result.leftovers],
                     "unsealed": [str(p) for p in result.unsealed],
                     "sealed": [str(p) for p in result.sealed],
+                    "timestamped": [str(p) for p in result.timestamped],
+                    "untimestamped": [str(p) for p in result.untimestamped],
+                    "signatures_checked": result.signatures_checked,
+                    "watch_checks": result.watch_checks,
                 },
                 indent=1,
             )
         )
         return OK if result.ok else ERROR
-    for path in result.leftovers:
-        print(
-            f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete"
-        )
-    for path in result.unsealed:
-        print(f"note: {path}: no manifest (captured before manifests existed), so only its WARC, "
-              "text and capture.json were checked; `sim-archive verify --seal` adds one")
-    for path in result.sealed:
-        print(f"sealed: {path}: manifest-sha256.txt written")
+    _print_verify_notes(result, config)
     for path, message in result.problems:
         print(f"{path}: {message}", file=sys.stderr)
     if not result.ok:
         print(f"{len(result.problems)} problem(s) in {result.checked} capture(s).", file=sys.stderr)
         return ERROR
-    print(f"OK: {result.checked} capture(s) verified in {config.archive}.")
+    stamps = f", {len(result.timestamped)} time-stamp token(s)" if result.timestamped else ""
+    watched = f", {result.watch_checks} watch check(s)" if result.watch_checks else ""
+    print(f"OK: {result.checked} capture(s){stamps}{watched} verified in {config.archive}.")
     return OK
+
+
+def cmd_timestamp(args: argparse.Namespace, config: Config) -> int:
+    """Ask the TSA for a token over each sealed capture that has none; exit 0 only if none failed."""
+    from .timestamping import timestamp_archive
+
+    config = _paths(args, config)
+    if not config.tsa_url:
+        print(f"sim-archive: SIMARCHIVE_TSA_URL is not set in {args.settings}; name an RFC 3161 Time-Stamp "
+              "Authority there to timestamp captures", file=sys.stderr)
+        return ERROR
+    report = timestamp_archive(config.archive, args.ids, config)
+    for path in report.stamped:
+        print(f"timestamped: {path}")
+    for path, reason in report.skipped:
+        if args.verbose:
+            print(f"skipped: {path.parent}: {reason}")
+    for path, reason in report.failed:
+        print(f"failed: {path}: {reason}", file=sys.stderr)
+    print(f"{len(report.stamped)} timestamped, {len(report.skipped)} skipped, {len(report.failed)} failed.")
+    return ERROR if report.failed else OK
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -212,3 +252,10 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
     )
     _common(p)
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("timestamp",
+                       help="ask the Time-Stamp Authority for a token over each sealed capture without one")
+    p.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source in the archive)")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list the captures skipped")
+    _common(p)
+    p.set_defaults(func=cmd_timestamp)

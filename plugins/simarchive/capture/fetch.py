@@ -267,5 +267,5 @@ def fetch(
         if final.status in RETRY_STATUSES and config.retries:
             message += f" (after {config.retries} retries)"
         error = SourceGoneError if final.status in GONE_STATUSES else CaptureError
-        raise error(final.url, message)
+        raise error(final.url, message, status=final.status)
     return Fetched(exchanges)

@@ -182,25 +182,35 @@ def read_token(folder: Path) -> Stamp | None:
     return Stamp(_authority(reply), moment, reply.tst_info.serial_number)
 
 
+def _granted_over_manifest(folder: Path) -> tuple[TimeStampResponse, bytes] | tuple[Path, str]:
+    """The token and the manifest it stamps, or the first problem found in reading them."""
+    path = folder / TOKEN
+    if not (folder / MANIFEST).is_file():
+        return path, f"a time-stamp token with no {MANIFEST} beside it to stamp"
+    try:
+        reply = _decode(path.read_bytes(), str(path))
+        manifest = _manifest_bytes(folder)
+    except ArchiveError as e:
+        return Path(e.path), e.message
+    except OSError as e:
+        return path, f"cannot be read ({e.strerror})"
+    if PKIStatus(reply.status) not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
+        return path, f"the reply grants no token (status {reply.status})"
+    if problem := _imprint_problem(reply, manifest):
+        return path, problem
+    return reply, manifest
+
+
 def check_token(folder: Path, trust: Trust | None) -> list[tuple[Path, str]]:
     """The problems of a capture's token: unreadable, for another manifest, or (given trust) a
     signature that does not lead to the TSA's certificates. No token, no problem."""
     path = folder / TOKEN
     if path.is_symlink() or not path.exists():
         return []  # a linked token is reported by fixity, with every other link
-    if not (folder / MANIFEST).is_file():
-        return [(path, f"a time-stamp token with no {MANIFEST} beside it to stamp")]
-    try:
-        reply = _decode(path.read_bytes(), str(path))
-        manifest = _manifest_bytes(folder)
-    except ArchiveError as e:
-        return [(Path(e.path), e.message)]
-    except OSError as e:
-        return [(path, f"cannot be read ({e.strerror})")]
-    if PKIStatus(reply.status) not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
-        return [(path, f"the reply grants no token (status {reply.status})")]
-    if problem := _imprint_problem(reply, manifest):
-        return [(path, problem)]
+    found = _granted_over_manifest(folder)
+    if isinstance(found[0], Path):
+        return [found]  # type: ignore[list-item]
+    reply, manifest = found
     if trust is None:
         return []
     verifier = VerifierBuilder(roots=list(trust.roots), intermediates=list(trust.intermediates)).build()

@@ -145,7 +145,8 @@ def _verify_source(folder: Path, result: VerifyResult, seal: bool, trust: Trust 
         if entry.name.startswith(store.TMP_PREFIX) and entry.is_dir() and not entry.is_symlink():
             continue  # a leftover, reported apart
         if entry.name == WATCH_LOG:  # not a capture: an append-only log, checked as one
-            problems, checks = check_watch_log(entry, {p.name for p in store.capture_dirs(folder.parent, folder.name)})
+            names = {p.name for p in store.capture_dirs(folder.parent, folder.name)}
+            problems, checks = check_watch_log(entry, names)
             result.problems += problems
             result.watch_checks += checks
             continue

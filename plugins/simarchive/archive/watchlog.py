@@ -110,21 +110,29 @@ def append_check(archive: Path, source_id: str, check: dict) -> dict:
     return record
 
 
-def _line_problem(record: object, source_id: str) -> str | None:
-    if not isinstance(record, dict):
-        return "not a JSON object"
+def _field_problem(record: dict) -> str | None:
     for key, kind in REQUIRED.items():
         if key not in record:
             return f"missing field '{key}'"
         if not isinstance(record[key], kind):
             return f"field '{key}' has the wrong type ({type(record[key]).__name__})"
-    if record["source_id"] != source_id:
-        return f"source_id '{record['source_id']}' does not match its folder '{source_id}'"
-    if record["result"] not in RESULTS:
-        return f"result '{record['result']}' is not one of {', '.join(RESULTS)}"
-    if _moment(record["checked_at"]) is None:
-        return f"checked_at '{record['checked_at']}' is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)"
     return None
+
+
+def _line_problem(record: object, source_id: str) -> str | None:
+    """What is wrong with one line of a source's log, or None."""
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    checks = (
+        lambda: _field_problem(record),
+        lambda: None if record["source_id"] == source_id else
+        f"source_id '{record['source_id']}' does not match its folder '{source_id}'",
+        lambda: None if record["result"] in RESULTS else
+        f"result '{record['result']}' is not one of {', '.join(RESULTS)}",
+        lambda: None if _moment(record["checked_at"]) else
+        f"checked_at '{record['checked_at']}' is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)",
+    )
+    return next((problem for check in checks if (problem := check())), None)
 
 
 def _moment(text: str) -> dt.datetime | None:
@@ -159,8 +167,8 @@ def read_checks(archive: Path, source_id: str) -> list[dict]:
     return checks
 
 
-def _chain_problems(path: Path, number: int, record: dict, before: bytes | None,
-                     last_time: dt.datetime | None, captures: set[str]) -> list[str]:
+def _chain_problems(record: dict, before: bytes | None, last_time: dt.datetime | None,
+                    captures: set[str]) -> list[str]:
     problems = []
     expected = None if before is None else _digest(before)
     if record["previous"] != expected:
@@ -202,7 +210,7 @@ def check_watch_log(path: Path, captures: set[str]) -> tuple[list[tuple[Path, st
             problems.append((where, problem))
         else:
             count += 1
-            problems += [(where, p) for p in _chain_problems(path, number, record, before, last_time, captures)]
+            problems += [(where, p) for p in _chain_problems(record, before, last_time, captures)]
             last_time = _moment(record["checked_at"]) or last_time
         before = line
     return problems, count

@@ -114,7 +114,8 @@ def test_sim_archive_export(http_server, tmp_path, capsys):
     conf.write_text('SIMARCHIVE_SOURCES = "sources.toml"\nSIMARCHIVE_ARCHIVE = "archive"\nSIMARCHIVE_RETRIES = 0\n'
                     'SIMARCHIVE_DELAY = 0\n')
     assert main(["--settings", str(conf), "export", "--wacz", "other", "-o", str(tmp_path / "x.wacz")]) == 1
-    assert capsys.readouterr().err == f"sim-archive: no captures of other in {tmp_path / 'archive'}; capture them first\n"
+    none = f"sim-archive: no captures of other in {tmp_path / 'archive'}; capture them first\n"
+    assert capsys.readouterr().err == none
     assert main(["--settings", str(conf), "export", "--wacz", "nosuch"]) == 1
     assert "unknown source id 'nosuch'" in capsys.readouterr().err
     assert main(["--settings", str(conf), "capture", "article", "--allow-private"]) == 0
@@ -130,9 +131,10 @@ def _wait_for(url: str, seconds: float = 60) -> None:
     while time.monotonic() < deadline:
         try:
             requests.get(url, timeout=2)
-            return
         except requests.ConnectionError:
             time.sleep(0.2)
+        else:
+            return
     raise AssertionError(f"pywb did not answer at {url} within {seconds} s")
 
 
@@ -152,9 +154,9 @@ def _final_payload(warc: Path) -> tuple[str, str, bytes]:
 def test_every_capture_replays_byte_for_byte_in_pywb(wacz, archive, tmp_path):
     root = tmp_path / "pywb"
     root.mkdir()
-    run = {"cwd": root, "capture_output": True, "text": True, "timeout": 120, "check": False}
-    assert subprocess.run([str(BIN / "wb-manager"), "init", "sim"], **run).returncode == 0
-    added = subprocess.run([str(BIN / "wb-manager"), "add", "--unpack-wacz", "sim", str(wacz)], **run)
+    run = {"cwd": root, "capture_output": True, "text": True, "timeout": 120}
+    assert subprocess.run([str(BIN / "wb-manager"), "init", "sim"], check=False, **run).returncode == 0
+    added = subprocess.run([str(BIN / "wb-manager"), "add", "--unpack-wacz", "sim", str(wacz)], check=False, **run)
     assert added.returncode == 0, added.stderr
     port = free_port()
     server = subprocess.Popen([str(BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=root,

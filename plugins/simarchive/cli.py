@@ -18,6 +18,7 @@ from .capture.cli import add_capture_parsers
 from .config import Config, load_config
 from .content.site import load_site
 from .errors import SimArchiveError
+from .watch.cli import add_watch_parser
 
 __all__ = ["ExitStatus", "main"]
 
@@ -212,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     add_capture_parsers(sub)
+    add_watch_parser(sub)
     return parser
 
 

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from ..archive.verify import VerifyResult
     from .pipeline import CaptureReport, Outcome
 
-__all__ = ["add_capture_parsers", "cmd_capture", "cmd_timestamp", "cmd_verify"]
+__all__ = ["add_capture_parsers", "add_path_options", "cmd_capture", "cmd_timestamp", "cmd_verify", "whole_number",
+           "with_paths"]
 
 OK, ERROR = 0, 1
 # The same as capture.VIAS, written out so that building the parser imports no capture code:
@@ -31,13 +32,13 @@ def _timestamp(value: str) -> str:
     return value
 
 
-def _jobs(value: str) -> int:
+def whole_number(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1")
     return int(value)
 
 
-def _paths(args: argparse.Namespace, config: Config) -> Config:
+def with_paths(args: argparse.Namespace, config: Config) -> Config:
     """--sources and --archive override the settings file for this run."""
     changes = {k: v.resolve() for k in ("sources", "archive") if (v := getattr(args, k))}
     return dataclasses.replace(config, **changes)
@@ -79,7 +80,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     from .pipeline import select_sources
     from .processes import capture_in_processes
 
-    config = _paths(args, config)
+    config = with_paths(args, config)
     registry, problems = load_sources(config.sources)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -136,7 +137,7 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     from ..archive.timestamps import load_trust
     from ..archive.verify import verify_archive
 
-    config = _paths(args, config)
+    config = with_paths(args, config)
     trust = load_trust(config.tsa_cert) if config.tsa_cert else None
     result = verify_archive(config.archive, seal=args.seal, trust=trust)
     if args.json:
@@ -174,7 +175,7 @@ def cmd_timestamp(args: argparse.Namespace, config: Config) -> int:
     """Ask the TSA for a token over each sealed capture that has none; exit 0 only if none failed."""
     from .timestamping import timestamp_archive
 
-    config = _paths(args, config)
+    config = with_paths(args, config)
     if not config.tsa_url:
         print(f"sim-archive: SIMARCHIVE_TSA_URL is not set in {args.settings}; name an RFC 3161 Time-Stamp "
               "Authority there to timestamp captures", file=sys.stderr)
@@ -191,7 +192,7 @@ def cmd_timestamp(args: argparse.Namespace, config: Config) -> int:
     return ERROR if report.failed else OK
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def add_path_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sources",
         type=Path,
@@ -228,10 +229,10 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
         help="the Wayback snapshot date wanted (default: the source's published date)",
     )
     p.add_argument(
-        "--jobs", type=_jobs, default=4, metavar="N", help="captures at once (default 4)"
+        "--jobs", type=whole_number, default=4, metavar="N", help="captures at once (default 4)"
     )
     p.add_argument(
-        "--processes", type=_jobs, default=1, metavar="N",
+        "--processes", type=whole_number, default=1, metavar="N",
         help="processes, each with --jobs threads: text extraction holds one core per process "
         "(default 1; a host with SIMARCHIVE_DELAY stays in one process)",
     )
@@ -240,7 +241,7 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="allow URLs on loopback or private addresses (refused by default)",
     )
-    _common(p)
+    add_path_options(p)
     p.set_defaults(func=cmd_capture)
 
     p = sub.add_parser("verify", help="re-read and re-hash every capture in the archive")
@@ -250,12 +251,12 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="give each capture made before manifests existed a manifest, once it passes every check",
     )
-    _common(p)
+    add_path_options(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("timestamp",
                        help="ask the Time-Stamp Authority for a token over each sealed capture without one")
     p.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source in the archive)")
     p.add_argument("-v", "--verbose", action="store_true", help="also list the captures skipped")
-    _common(p)
+    add_path_options(p)
     p.set_defaults(func=cmd_timestamp)

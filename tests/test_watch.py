@@ -265,3 +265,19 @@ def test_a_watch_of_a_private_address_is_refused_without_allow_private(pages, tm
     capture_sources([source("same", pages.url("/same"))], config.archive, config, allow_private=True)
     report = watch_sources([source("same", pages.url("/same"))], config.archive, dataclasses.replace(config))
     assert report.checks[0].result == "error" and "refused" in report.checks[0].record["reason"]
+
+
+def test_changes_since_the_last_publish(watched):
+    from simarchive.archive.watchlog import changes_since, mark_publish, newest_check
+
+    config, _, sources = watched
+    archive = config.archive
+    checks = {s.id: read_checks(archive, s.id) for s in sources}
+    assert changes_since(archive, checks) is None  # never published: every check is new
+    newest = newest_check(checks)
+    mark_publish(archive, None, newest)
+    assert changes_since(archive, checks) is None  # the same checks published again: the same page
+    watch_sources(sources[:2], archive, config, allow_private=True)
+    checks = {s.id: read_checks(archive, s.id) for s in sources}
+    assert changes_since(archive, checks) == newest  # only what the last publish did not show
+    assert verify_archive(archive).problems == []  # the mark is no part of the evidence

@@ -4,6 +4,7 @@ for by `sim-archive timestamp`, checked by verify against the manifest and the T
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import subprocess
 
@@ -154,3 +155,20 @@ def test_a_tsa_that_refuses_fails_the_capture_it_was_asked_for(http_server, tmp_
         tsa.server.refuse = False
     refused = f"{tsa.url}: the Time-Stamp Authority answered HTTP 503 Service Unavailable"
     assert [m for _, m in report.failed] == [refused]
+
+
+def test_a_token_with_no_manifest_is_a_problem_and_stops_sealing(stamped):
+    config, (first, _) = stamped
+    (first / MANIFEST).unlink()
+    result = verify_archive(config.archive, seal=True)
+    assert (first / TOKEN, f"a time-stamp token with no {MANIFEST} beside it to stamp") in result.problems
+    assert not (first / MANIFEST).exists()
+
+
+def test_verify_json_lists_the_tokens(stamped, tsa, capsys, tmp_path):
+    config, folders = stamped
+    conf = tmp_path / "verify-conf.py"
+    conf.write_text(f'SIMARCHIVE_ARCHIVE = "{config.archive}"\nSIMARCHIVE_TSA_CERT = "{tsa.ca}"\n')
+    assert main(["--settings", str(conf), "verify", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(data["timestamped"]) == sorted(map(str, folders)) and data["signatures_checked"] is True

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from httppages import ARTICLE, ARTICLE_TEXT, CP1252, CP1252_TEXT, PDF, SCRIPTS, make_pdf
+from httppages import ARTICLE, ARTICLE_TEXT, CP1252, CP1252_TEXT, PDF, SCRIPTS, make_hostile_pdf, make_pdf
 from simarchive.config import Config
 from simarchive.content.registry import Source
 from warcchecks import assert_warc_ok, every_warc_replays, read_warc, warcio_check
@@ -32,6 +32,7 @@ __all__ = [  # the pages are re-exported, so a test module imports from one plac
     "CP1252_TEXT",
     "PDF",
     "SCRIPTS",
+    "make_hostile_pdf",
     "make_pdf",
     "TestServer",
     "read_warc",
@@ -177,6 +178,7 @@ def wayback_snapshot(h: Handler, parts) -> None:  # noqa: ANN001
     stamp, _, original = h.path[len("/web/") :].partition("/")
     banner = "" if stamp.endswith("id_") else "<div>WAYBACK-BANNER</div>"
     body = f"<html><body>{banner}<h1>Archived copy</h1><p>Snapshot {stamp[:14]} of {original}</p></body></html>"
+    body = h.server.snapshot_pages.get(original, body)  # a test may give a snapshot its own page
     h.send(200, body.encode(), headers={"Memento-Datetime": "Mon, 02 May 2016 10:00:00 GMT"})
 
 
@@ -218,6 +220,7 @@ class TestServer(ThreadingHTTPServer):
         self.hits: Counter[str] = Counter()
         self.requests: list[str] = []
         self.snapshots: dict[str, list[str]] = {}
+        self.snapshot_pages: dict[str, str] = {}
         self.wayback_asks: list[tuple[str, str]] = []
         self.redirect_to = ""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 ARTICLE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>SIM pilot report | Example Trust</title>
@@ -39,7 +41,8 @@ SCRIPTS = """<html><head><script>alert("HEAD-SCRIPT")</script><style>p { color: 
 <img src="x" onerror="alert('ONERROR-HANDLER')">
 <script type="text/javascript">document.write("BODY-SCRIPT")</script>
 <noscript>NOSCRIPT-TEXT</noscript><p>More visible words.</p>
-<script type="application/ld+json">{"@type": "Article", "headline": "LD headline"}</script>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Article",
+"headline": "LD headline"}</script>
 </body></html>"""
 
 
@@ -76,3 +79,26 @@ def make_pdf(pages: list[str], title: str = "SIM Review") -> bytes:
 
 
 PDF = make_pdf(["First page of the review", "Second page ends here"])
+
+
+def make_hostile_pdf(fanout: int = 315, operators: int = 4000) -> bytes:
+    """A PDF of fanout**2 pages (99,225 by default, in under 5 KB) that all share one page object
+    and one content stream, which takes pypdf a long time to read: about two hours in all."""
+    stream = zlib.compress(b"BT /F1 12 Tf 72 720 Td " + b"(SIM) Tj 0 -1 Td " * operators + b"ET")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b"3 0 R " * fanout + b"] /Count %d >>" % (fanout * fanout),
+        b"<< /Type /Pages /Parent 2 0 R /Kids [" + b"4 0 R " * fanout + b"] /Count %d >>" % fanout,
+        b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+        b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

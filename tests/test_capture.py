@@ -58,9 +58,12 @@ def test_captures_are_complete_and_replay_with_warcio(http_server, settings):
     assert sorted(os.listdir(report.outcomes[0].path)) == [
         "capture.json",
         "capture.warc.gz",
+        "fulltext.txt",
         "manifest-sha256.txt",
         "text.txt",
     ]
+    assert sorted(os.listdir(report.outcomes[3].path)) == ["capture.json", "capture.warc.gz", "manifest-sha256.txt",
+                                                          "text.txt"]  # a PDF
 
 
 def test_capture_json_records_what_happened(http_server, settings):
@@ -76,7 +79,10 @@ def test_capture_json_records_what_happened(http_server, settings):
     )
     assert data["sha256"] == hashlib.sha256(ARTICLE.encode()).hexdigest()
     assert (data["via"], data["wayback_timestamp"], data["charset"]) == ("live", None, "utf-8")
-    assert data["extraction"] == {"method": "html", "characters": len(ARTICLE_TEXT)}
+    assert data["extraction"] == {"method": "html", "main": "fallback-fulltext", "characters": len(ARTICLE_TEXT),
+                                  "fulltext_characters": len(ARTICLE_TEXT)}
+    assert data["files"] == {"warc": "capture.warc.gz", "text": "text.txt", "fulltext": "fulltext.txt"}
+    assert data["route"] == {"path": "live", "why": "the live page answered HTTP 200"}
     assert data["metadata"]["author"] == ["Jane Analyst"]
     assert data["captured_at"].endswith("Z") and data["tool_version"].startswith("sim-archive ")
     assert (outcome.path / store.TEXT).read_text() == ARTICLE_TEXT

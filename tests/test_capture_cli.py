@@ -45,7 +45,9 @@ def test_capture_prints_a_table_and_fails_if_any_source_failed(conf, tmp_path, h
     out = capsys.readouterr().out.splitlines()
     assert status == 1
     assert out[0].startswith("article  captured  live, 1.0 kB, sha256 ")
-    assert out[1] == f"broken   failed    {http_server.base}/broken: HTTP 500 Internal Server Error"
+    assert out[1] == "                   path: live, because the live page answered HTTP 200"
+    assert out[2] == f"broken   failed    {http_server.base}/broken: HTTP 500 Internal Server Error"
+    assert out[3] == "                   path: live tried"
     assert out[-1] == "1 captured, 0 skipped, 1 failed."
 
 

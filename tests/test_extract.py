@@ -1,4 +1,4 @@
-"""extract.py and provenance.py: reading-order text, page metadata, PDFs, the registry check."""
+"""extract.py, article.py and provenance.py: main and full text, page metadata, PDFs, the registry check."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from simarchive.content.dates import parse_when
 def test_article_text_is_in_reading_order_without_boilerplate():
     result = extract(ARTICLE.encode(), "text/html; charset=utf-8", "utf-8")
     assert result.method == "html"
-    assert result.text == ARTICLE_TEXT
+    assert result.text == result.fulltext == ARTICLE_TEXT
     for furniture in (
         "Example Trust home",
         "About us",
@@ -30,7 +30,7 @@ def test_article_metadata_comes_from_the_page_itself():
         "title": "Serenity Integrated Mentoring pilot report",
         "author": ["Jane Analyst"],
         "published": "2016-05-04",
-        "publisher": "Example Trust",
+        "site_name": "Example Trust",
         "language": "en",
     }
 
@@ -44,15 +44,12 @@ def test_scripts_styles_and_handlers_never_reach_the_text():
 def test_open_graph_and_json_ld_metadata():
     page = b"""<html><head><meta property="og:title" content="OG title">
     <meta property="article:published_time" content="2021-06-30T09:00:00+01:00">
-    <script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", "headline": "LD",
+    <script type="application/ld+json">{"@context": "https://schema.org",
+      "@graph": [{"@type": "NewsArticle", "headline": "LD",
       "author": [{"@type": "Person", "name": "A. Writer"}], "datePublished": "2021-06-29"}]}</script>
     </head><body><article><header><h1>Headline kept</h1></header><p>Body.</p></article></body></html>"""
     result = extract(page, "text/html", "utf-8")
-    assert result.metadata == {
-        "title": "OG title",
-        "published": "2021-06-30T09:00:00+01:00",
-        "author": ["A. Writer"],
-    }
+    assert result.metadata == {"title": "OG title", "published": "2021-06-30", "author": ["A Writer"]}
     assert result.text == "Headline kept\n\nBody.\n"
 
 
@@ -69,7 +66,7 @@ def test_pdf_text_has_a_form_feed_line_between_pages():
         "pages": 2,
         "title": "SIM Review",
         "author": ["NHS England"],
-        "published": "D:20230310120000Z",
+        "published": "2023-03-10T12:00:00+00:00",
     }
 
 
@@ -112,3 +109,94 @@ def test_registry_matches_are_quiet():
     )
     metadata = extract(ARTICLE.encode(), "text/html").metadata
     assert compare_with_registry(metadata, entry) == []
+
+
+LOREM = "The board heard the evidence in public and agreed to publish the minutes within a month. " * 4
+
+
+def test_the_main_text_leaves_out_what_the_full_text_keeps():
+    page = f"""<html><body><main><article><h1>Minutes</h1><p>{LOREM}</p><p>{LOREM.upper()}</p>
+    <div class="share">Share this page on social media</div></article>
+    <div class="related"><h3>Related stories</h3><p>Another story about parking in the high street.</p></div>
+    </main></body></html>"""
+    result = extract(page.encode(), "text/html")
+    assert (result.main, result.warnings) == ("trafilatura", [])
+    assert LOREM.strip() in result.text and LOREM.strip() in result.fulltext
+    assert "Related stories" not in result.text and "Related stories" in result.fulltext
+
+
+def test_a_paragraph_the_page_repeats_is_kept_twice():
+    page = f"<html><body><article><h1>Notice</h1><p>{LOREM}</p><p>{LOREM}</p></article></body></html>"
+    result = extract(page.encode(), "text/html")
+    assert result.main == "trafilatura" and result.text.count(LOREM.strip()) == 2
+
+
+def test_tables_lists_and_quoted_passages_are_kept():
+    page = f"""<html><body><article><h1>Figures</h1><p>{LOREM}</p>
+    <blockquote><p>We will not send officers to people in crisis without clinical advice.</p></blockquote>
+    <table><tr><th>Year</th><th>Detentions</th></tr><tr><td>2016</td><td>12</td></tr></table>
+    <ul><li>First finding</li><li>Second finding</li></ul></article></body></html>"""
+    text = extract(page.encode(), "text/html").text
+    assert "We will not send officers to people in crisis without clinical advice." in text
+    assert "Year | Detentions\n2016 | 12" in text
+    assert "First finding\n\nSecond finding" in text
+
+
+def test_a_listing_page_falls_back_to_the_full_text_and_says_so():
+    page = "<html><body><h1>News</h1>" + "".join(
+        f"<div class=teaser><a href=/n/{n}>Story {n}</a></div>" for n in range(8)) + "</body></html>"
+    result = extract(page.encode(), "text/html")
+    assert (result.main, result.text, result.warnings) == ("fallback-fulltext", result.fulltext, [])
+    assert "Story 0\n\nStory 1" in result.text
+    result = extract(SCRIPTS.encode(), "text/html")  # trafilatura's own rescue keeps the <noscript>
+    assert (result.main, result.text) == ("fallback-fulltext", "Visible words.\n\nMore visible words.\n")
+    assert result.warnings == [
+        "no article body found (a listing or a short page?): text.txt holds the page's full visible text "
+        "(36 characters)"]
+
+
+def test_text_only_in_json_ld_or_noscript_is_still_had():
+    ld = ('<html><head><script type="application/ld+json">{"@context": "https://schema.org", '
+          f'"@type": "NewsArticle", "headline": "H", "articleBody": "{LOREM}"}}</script></head>'
+          '<body><div id="app"></div></body></html>')
+    noscript = f'<html><body><div id="app"></div><noscript><p>{LOREM}</p></noscript></body></html>'
+    for page in (ld, noscript):
+        result = extract(page.encode(), "text/html")
+        assert LOREM.split()[:8] == result.text.split()[:8], page
+        assert "The board heard the evidence" in result.fulltext
+
+
+def test_a_paywall_is_noticed():
+    marked = ('<html><head><script type="application/ld+json">{"@context": "https://schema.org", '
+              '"@type": "NewsArticle", "isAccessibleForFree": "False"}</script></head>'
+              f'<body><article><p>{LOREM}</p></article></body></html>')
+    assert extract(marked.encode(), "text/html").wall == (
+        "the page marks itself as not free to read (schema.org isAccessibleForFree: false)")
+    worded = f"<html><body><article><p>{LOREM}</p><p>Already a subscriber? Log in.</p></article></body></html>"
+    assert extract(worded.encode(), "text/html").wall == (
+        "its text reads like a paywall or a consent wall ('Already a subscriber')")
+    assert extract(ARTICLE.encode(), "text/html").wall is None
+
+
+def test_page_metadata_has_dates_site_and_canonical_url():
+    page = b"""<html lang="en-GB"><head><title>Minutes | Example Trust</title>
+    <meta property="og:site_name" content="Example Trust"><link rel="canonical" href="https://example.org/minutes">
+    <meta property="article:published_time" content="2021-06-30"><meta property="article:modified_time"
+    content="2022-01-05"><meta name="author" content="Allan House"></head><body><p>Body.</p></body></html>"""
+    metadata = extract(page, "text/html").metadata
+    assert {k: metadata[k] for k in ("author", "published", "modified", "site_name", "canonical_url", "language")} \
+        == {"author": ["Allan House"], "published": "2021-06-30", "modified": "2022-01-05",
+            "site_name": "Example Trust", "canonical_url": "https://example.org/minutes", "language": "en-GB"}
+
+
+def test_last_first_and_other_spellings_of_a_name_are_the_same_author():
+    # The false warning of issue 17: a page's "House, Allan" against the registry's "Allan House".
+    page = b'<html><head><meta name="author" content="House, Allan"></head><body><p>x</p></body></html>'
+    entry = source("s", "http://example.org/", title="x", author="Allan House")
+    assert compare_with_registry({"title": "x", **extract(page, "text/html").metadata}, entry) == []
+    for spelling in ("House, Allan", "allan house", "Allan J. House", "Prof. Allan House", "ALLAN HOUSE"):
+        assert compare_with_registry({"author": [spelling]}, entry) == [], spelling
+    accented = source("s", "http://example.org/", author="Zoe Cwik; Jack Barton")
+    assert compare_with_registry({"author": ["Zoë Ćwik"]}, accented) == []
+    assert compare_with_registry({"author": ["Allan Hause"]}, entry) == [
+        "the page's author 'Allan Hause' differs from the registry's 'Allan House'"]

@@ -28,14 +28,12 @@ def stamped(http_server, tmp_path, tsa):
     report = capture_sources(sources, config.archive, config, allow_private=True)
     assert report.ok
     folders = [p for s in sources for p in store.capture_dirs(config.archive, s.id)]
-    if not all((f / TOKEN).exists() for f in folders):  # before capture asks for one itself
-        timestamp_archive(config.archive, [], config)
     return config, folders
 
 
 def test_every_sealed_capture_has_a_token_that_verify_checks(stamped, tsa):
     config, folders = stamped
-    assert len(folders) == 2
+    assert len(folders) == 2 and tsa.queries >= 2  # capture asked for each token itself
     for folder in folders:
         assert (folder / TOKEN).is_file()
         stamp = read_token(folder)
@@ -132,19 +130,35 @@ def test_sim_archive_timestamp_and_verify(http_server, tmp_path, tsa, capsys):
     assert main(["--settings", str(conf), "timestamp"]) == 1
     assert "SIMARCHIVE_TSA_URL is not set" in capsys.readouterr().err
     conf.write_text(conf.read_text() + f'SIMARCHIVE_TSA_URL = "{tsa.url}"\nSIMARCHIVE_TSA_CERT = "{tsa.ca}"\n')
+    assert main(["--settings", str(conf), "verify"]) == 0
+    (folder,) = store.capture_dirs(tmp_path / "archive", "article")
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"note: {folder}: no time-stamp token; `sim-archive timestamp` asks {tsa.url} for one")
     status = main(["--settings", str(conf), "timestamp", "article"])
     out = capsys.readouterr().out.splitlines()
     assert status == 0
-    (folder,) = store.capture_dirs(tmp_path / "archive", "article")
-    if (folder / TOKEN).exists() and out[-1] == "0 timestamped, 1 skipped, 0 failed.":
-        pass  # capture asked for the token itself
-    else:
-        assert out == [f"timestamped: {folder / TOKEN}", "1 timestamped, 0 skipped, 0 failed."]
+    assert out == [f"timestamped: {folder / TOKEN}", "1 timestamped, 0 skipped, 0 failed."]
     assert main(["--settings", str(conf), "verify"]) == 0
     assert capsys.readouterr().out == f"OK: 1 capture(s), 1 time-stamp token(s) verified in {tmp_path / 'archive'}.\n"
 
 
-def test_a_tsa_that_refuses_fails_the_capture_it_was_asked_for(http_server, tmp_path, tsa):
+def test_a_tsa_that_refuses_leaves_the_capture_with_a_warning(http_server, tmp_path, tsa):
+    config = make_config(tmp_path, http_server, tsa_url=tsa.url, retries=0)
+    tsa.server.refuse = True
+    try:
+        report = capture_sources([source("article", http_server.url("/article"))], config.archive, config,
+                                 allow_private=True)
+    finally:
+        tsa.server.refuse = False
+    (folder,) = store.capture_dirs(config.archive, "article")
+    assert report.ok and not (folder / TOKEN).exists()
+    assert report.outcomes[0].warnings[-1] == (
+        f"not timestamped ({tsa.url}: the Time-Stamp Authority answered HTTP 503 Service Unavailable); "
+        "`sim-archive timestamp article` asks again")
+    assert timestamp_archive(config.archive, [], config).stamped == [folder / TOKEN]
+
+
+def test_a_tsa_that_refuses_fails_the_timestamp_asked_for(http_server, tmp_path, tsa):
     config = make_config(tmp_path, http_server, tsa_url=tsa.url, retries=0)
     capture_sources([source("article", http_server.url("/article"))], config.archive,
                     dataclasses.replace(config, tsa_url=None), allow_private=True)

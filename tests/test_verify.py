@@ -66,12 +66,12 @@ def test_a_clean_archive_verifies(http_server, settings):
 def test_the_manifest_lists_every_file_and_sha256sum_agrees(http_server, settings):
     capture = captured(http_server, settings)
     lines = (capture.path / store.MANIFEST).read_text().splitlines()
-    assert [line.split("  ")[1] for line in lines] == ["capture.json", "capture.warc.gz", "text.txt"]
-    assert lines[2] == f"{sha(capture.text_path.read_bytes())}  text.txt"
+    assert [line.split("  ")[1] for line in lines] == ["capture.json", "capture.warc.gz", "fulltext.txt", "text.txt"]
+    assert lines[3] == f"{sha(capture.text_path.read_bytes())}  text.txt"
     # an independent reader of the same format (BagIt's, and coreutils')
     check = subprocess.run(["sha256sum", "--check", "--strict", store.MANIFEST], cwd=capture.path,
                            capture_output=True, text=True, check=False)
-    assert (check.returncode, check.stdout) == (0, "capture.json: OK\ncapture.warc.gz: OK\ntext.txt: OK\n")
+    assert (check.returncode, check.stdout) == (0, "capture.json: OK\ncapture.warc.gz: OK\nfulltext.txt: OK\ntext.txt: OK\n")
 
 
 @pytest.mark.damages_warcs

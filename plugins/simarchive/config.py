@@ -65,6 +65,12 @@ class Config:
     retries: int = 3
     #: Exponential backoff factor between retries, in seconds (SIMARCHIVE_BACKOFF).
     backoff: float = 1.0
+    #: Longest the text extraction of one payload may take, in seconds (SIMARCHIVE_EXTRACT_SECONDS).
+    extract_seconds: float = 120.0
+    #: Most memory the extraction process may take, in MB (SIMARCHIVE_EXTRACT_MEMORY).
+    extract_memory: int = 1024
+    #: Most pages of one PDF whose text is extracted (SIMARCHIVE_EXTRACT_PAGES).
+    extract_pages: int = 5000
     #: The RFC 3161 Time-Stamp Authority each new capture's manifest is sent to, or None for no
     #: timestamps (SIMARCHIVE_TSA_URL).
     tsa_url: str | None = None
@@ -137,6 +143,9 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
         "delay": _number(settings, cls, "delay", float, 0),
         "retries": _number(settings, cls, "retries", int, 0),
         "backoff": _number(settings, cls, "backoff", float, 0),
+        "extract_seconds": _number(settings, cls, "extract_seconds", float, 0.1),
+        "extract_memory": _number(settings, cls, "extract_memory", int, 256),
+        "extract_pages": _number(settings, cls, "extract_pages", int, 1),
     }
     siteurl = str(settings.get("SITEURL", "")).rstrip("/")
     default_agent = f"sim-archive/0.1 (SIM Timeline and Evidence Archive; +{siteurl}/)"

@@ -52,6 +52,10 @@ class HostNotFoundError(SourceGoneError):
     """The URL's host name does not resolve (the DNS lookup failed)."""
 
 
+class SourceBlockedError(CaptureError):
+    """The live server refuses us (401, 403, 429, 451): Wayback may have the page."""
+
+
 class SelectionError(SimArchiveError):
     """The sources asked for cannot be chosen: an unknown id, or no selection at all."""
 

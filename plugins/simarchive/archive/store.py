@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "CAPTURE_JSON",
+    "FULLTEXT",
     "MANIFEST",
     "TEXT",
     "WARC",
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 WARC, TEXT, CAPTURE_JSON = "capture.warc.gz", "text.txt", "capture.json"
+FULLTEXT = "fulltext.txt"  # an HTML capture's full visible text, beside text.txt (its main text)
 TMP_PREFIX = ".tmp-"
 _NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 #: capture.json keys that must be present, with the JSON types they must have.

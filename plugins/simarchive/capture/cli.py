@@ -23,7 +23,7 @@ __all__ = ["add_capture_parsers", "add_path_options", "cmd_capture", "cmd_timest
 OK, ERROR = 0, 1
 # The same as capture.VIAS, written out so that building the parser imports no capture code:
 # every sim-archive command builds it, and the capture modules take a third of a second to load.
-VIAS = ("auto", "live", "wayback")
+VIAS = ("auto", "live", "wayback", "both")
 
 
 def _timestamp(value: str) -> str:
@@ -52,20 +52,33 @@ def _size(length: int | None) -> str:
 
 def _row(outcome: Outcome) -> str:
     if outcome.state == "captured":
-        detail = f"{outcome.via}, {_size(outcome.length)}, sha256 {outcome.sha256[:12]}"
+        detail = f"{outcome.route or outcome.via}, {_size(outcome.length)}, sha256 {outcome.sha256[:12]}"
     else:
         detail = outcome.reason or ""
     return f"{outcome.source_id}\t{outcome.state}\t{detail}"
 
 
+def _notes(outcome: Outcome) -> list[str]:
+    """The lines under a source's row: the way its capture went and why, then its warnings."""
+    notes = []
+    if outcome.state == "captured" and outcome.why:
+        notes.append(f"path: {outcome.route}, because {outcome.why}")
+    elif outcome.state == "failed" and outcome.route:
+        notes.append(f"path: {outcome.route} tried")
+    return notes + [f"warning: {warning}" for warning in outcome.warnings]
+
+
 def print_report(report: CaptureReport) -> None:
-    """A table of every source and what happened to it, then a summary line."""
-    rows = [_row(o).split("\t") for o in report.outcomes]
+    """A table of every source, the way each capture went and why, then a summary line.
+
+    With --via both a source has two rows, its live capture and its Wayback one."""
+    outcomes = [o for outcome in report.outcomes for o in (outcome, outcome.also) if o is not None]
+    rows = [_row(o).split("\t") for o in outcomes]
     width = [max((len(r[i]) for r in rows), default=0) for i in range(2)]
-    for outcome, (sid, state, detail) in zip(report.outcomes, rows, strict=True):
+    for outcome, (sid, state, detail) in zip(outcomes, rows, strict=True):
         print(f"{sid:<{width[0]}}  {state:<{width[1]}}  {detail}")
-        for warning in outcome.warnings:
-            print(f"{'':<{width[0]}}  {'':<{width[1]}}  warning: {warning}")
+        for note in _notes(outcome):
+            print(f"{'':<{width[0]}}  {'':<{width[1]}}  {note}")
     print(
         f"{report.count('captured')} captured, {report.count('skipped')} skipped, "
         f"{report.count('failed')} failed."
@@ -220,7 +233,8 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
         "--via",
         choices=VIAS,
         default="auto",
-        help="live, wayback, or auto: live, then Wayback if the page is gone (default)",
+        help="live, wayback, both (two captures: live and Wayback), or auto (default): live, then "
+        "Wayback if the page is gone, refuses us, or looks like a paywall or a teaser",
     )
     p.add_argument(
         "--timestamp",

@@ -25,7 +25,7 @@ from urllib3.util import parse_url
 
 from ..config import Config
 from ..content.urls import url_problem
-from ..errors import CaptureError, SourceGoneError
+from ..errors import CaptureError, SourceBlockedError, SourceGoneError
 from .guard import Guard
 from .session import RETRY_STATUSES, make_adapter, make_session
 
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 10
 GONE_STATUSES = (404, 410)
+BLOCKED_STATUSES = (401, 403, 429, 451)
 
 #: Holds a slot for one host while a request to it is in flight: ``with gate(host): ...``.
 Gate = Callable[[str], contextlib.AbstractContextManager]
@@ -242,8 +243,9 @@ def fetch(
 
     Every hop connects only to an address the guard checked (guard.py): a private, loopback or
     otherwise non-public one is refused unless allow_private, or the host is a trusted one.
-    Raises SourceGoneError for 404, 410, an unknown host or a refused connection (the cases
-    where Wayback may still have the page) and CaptureError for every other failure.
+    Raises SourceGoneError for 404, 410, an unknown host or a refused connection, and
+    SourceBlockedError for 401, 403, 429 and 451 (the cases where Wayback may still have the
+    page), and CaptureError for every other failure.
     """
     gate = gate or (lambda host: contextlib.nullcontext())
     adapter = make_adapter(config, Guard(allow_private, frozenset(trusted_hosts)))
@@ -266,6 +268,7 @@ def fetch(
         message = f"HTTP {final.status} {final.reason}".rstrip()
         if final.status in RETRY_STATUSES and config.retries:
             message += f" (after {config.retries} retries)"
-        error = SourceGoneError if final.status in GONE_STATUSES else CaptureError
+        error = (SourceGoneError if final.status in GONE_STATUSES
+                 else SourceBlockedError if final.status in BLOCKED_STATUSES else CaptureError)
         raise error(final.url, message, status=final.status)
     return Fetched(exchanges)

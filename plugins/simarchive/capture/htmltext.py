@@ -1,4 +1,4 @@
-"""HTML to reading text and the page's own metadata, with BeautifulSoup (lxml), in one walk."""
+"""The page's full visible text, with BeautifulSoup (lxml), in one walk over its tree."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
-__all__ = ["html_text_and_metadata"]
+__all__ = ["VisibleText", "visible_text"]
 
 # Removed before the text is taken: code, navigation, page furniture and forms.
 DROP = frozenset(
@@ -70,33 +70,29 @@ BLOCKS = frozenset(
 _BLOCK_MARK, _BREAK_MARK = "\x00", "\x01"
 _TEXT_TYPES = (NavigableString, CData)
 
-META_FIELDS = {
-    "title": ("citation_title", "dc.title", "og:title", "twitter:title"),
-    "author": ("citation_author", "author", "article:author", "dc.creator", "parsely-author"),
-    "published": (
-        "citation_publication_date",
-        "citation_date",
-        "article:published_time",
-        "dc.date",
-        "dc.date.issued",
-        "date",
-        "parsely-pub-date",
-        "og:published_time",
-    ),
-    "publisher": ("citation_publisher", "og:site_name", "dc.publisher"),
-    "description": ("description", "og:description", "dc.description"),
-}
-
 
 @dataclass
 class _Walk:
-    """What one pass over the tree found: text pieces, metadata, where <main> and <article>s are."""
+    """What one pass over the tree found: text pieces, <noscript> pieces, JSON-LD scripts."""
 
     parts: list[str] = field(default_factory=list)
-    metas: dict[str, list[str]] = field(default_factory=dict)
+    noscript: list[str] = field(default_factory=list)
     json_ld: list[str] = field(default_factory=list)
-    main: tuple[int, int] | None = None
-    articles: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class VisibleText:
+    """The page's visible text, and where else a page may keep its words."""
+
+    text: str
+    #: The text inside <noscript>, for a page that shows nothing without JavaScript.
+    noscript: str = ""
+    #: The articleBody of its JSON-LD (schema.org) objects, for a page rendered by a script.
+    article_bodies: list[str] = field(default_factory=list)
+    #: <html lang>
+    language: str | None = None
+    #: The page's structured data says it is not free to read (isAccessibleForFree: false).
+    paywalled: bool = False
 
 
 def _unwanted(tag: Tag, in_article: bool) -> bool:
@@ -109,31 +105,23 @@ def _unwanted(tag: Tag, in_article: bool) -> bool:
     return name not in KEEP_EVEN_IF_BANNER and bool(BANNER.search(names))
 
 
-def _note(tag: Tag, walk: _Walk) -> None:
-    """Keep a <meta> or a JSON-LD <script> for the metadata (scripts are dropped from the text)."""
-    if tag.name == "meta":
-        key = (tag.get("name") or tag.get("property") or "").strip().lower()
-        if key and (content := (tag.get("content") or "").strip()):
-            walk.metas.setdefault(key, []).append(content)
-    elif tag.name == "script" and tag.get("type") == "application/ld+json":
-        walk.json_ld.append(tag.string or "")
-
-
-def _walk(tag: Tag, walk: _Walk, in_article: bool = False) -> None:
+def _walk(tag: Tag, walk: _Walk, parts: list[str], in_article: bool = False) -> None:
     """Depth-first, in document order: text pieces, a mark around each block, and line breaks.
 
     Unwanted elements are skipped rather than removed from the tree, which is much cheaper.
     (Recursion is safe: lxml stops nesting at 256 levels.)
     """
-    parts = walk.parts
     for child in tag.children:
         if not isinstance(child, Tag):
             if type(child) in _TEXT_TYPES:  # not comments, doctypes or processing instructions
                 parts.append(child)
             continue
         name = child.name
-        if name in ("meta", "script"):
-            _note(child, walk)
+        if name == "script" and child.get("type") == "application/ld+json":
+            walk.json_ld.append(child.string or "")
+        elif name == "noscript" and parts is walk.parts:
+            walk.noscript.append(_BLOCK_MARK)
+            _walk(child, walk, walk.noscript, in_article)
         if _unwanted(child, in_article):
             continue
         if name == "br":
@@ -142,55 +130,27 @@ def _walk(tag: Tag, walk: _Walk, in_article: bool = False) -> None:
         block = name in BLOCKS
         if block:
             parts.append(_BLOCK_MARK)
-        start = len(parts)
-        _walk(child, walk, in_article or name in ("article", "main"))
-        if name == "main" and walk.main is None:
-            walk.main = (start, len(parts))
-        elif name == "article":
-            walk.articles.append((start, len(parts)))
+        _walk(child, walk, parts, in_article or name in ("article", "main"))
         if block:
             parts.append(_BLOCK_MARK)
 
 
-def _json_ld(scripts: list[str]) -> dict[str, object]:
-    """title, author and published from the first JSON-LD object that has any of them."""
+def _json_ld_items(scripts: list[str]) -> list[dict]:
+    """Every JSON-LD object of the page (top level, in a list or in an @graph)."""
+    found = []
     for script in scripts:
         try:
             data = json.loads(script)
         except ValueError:
             continue
-        graph = data.get("@graph", [data]) if isinstance(data, dict) else data
-        for item in graph if isinstance(graph, list) else []:
-            if not isinstance(item, dict):
-                continue
-            author = item.get("author")
-            authors = author if isinstance(author, list) else [author] if author else []
-            found = {
-                "title": item.get("headline") or item.get("name"),
-                "author": [a.get("name") if isinstance(a, dict) else a for a in authors] or None,
-                "published": item.get("datePublished"),
-            }
-            if any(found.values()):
-                return {k: v for k, v in found.items() if v}
-    return {}
-
-
-def _metadata(soup: BeautifulSoup, walk: _Walk) -> dict[str, object]:
-    """The page's own title, authors, published date, publisher, description and language."""
-    found: dict[str, object] = {}
-    for name, keys in META_FIELDS.items():
-        values = next((walk.metas[k] for k in keys if k in walk.metas), None)
-        if values:
-            found[name] = values if name == "author" else values[0]
-    for key, value in _json_ld(walk.json_ld).items():
-        found.setdefault(key, value)
-    if "title" not in found and soup.title and soup.title.string:
-        found["title"] = soup.title.string.strip()
-    if isinstance(found.get("author"), str):
-        found["author"] = [found["author"]]
-    if soup.html and soup.html.get("lang"):
-        found["language"] = soup.html["lang"]
+        items = data.get("@graph", [data]) if isinstance(data, dict) else data
+        found += [item for item in (items if isinstance(items, list) else []) if isinstance(item, dict)]
     return found
+
+
+def _paywalled(items: list[dict]) -> bool:
+    """schema.org's own paywall markup: isAccessibleForFree false (as Google asks publishers)."""
+    return any(str(item.get("isAccessibleForFree", "")).strip().lower() == "false" for item in items)
 
 
 def _text(parts: list[str]) -> str:
@@ -203,8 +163,8 @@ def _text(parts: list[str]) -> str:
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-def html_text_and_metadata(html: str) -> tuple[str, dict[str, object]]:
-    """The main text (<main>, else the only <article>, else the body) and the page's metadata.
+def visible_text(html: str) -> VisibleText:
+    """The text a reader sees on the page, in reading order, one block per paragraph.
 
     Scripts, styles, navigation, page header and footer, asides, forms and cookie or consent
     banners are left out; an <article>'s own header and footer are kept.
@@ -212,7 +172,14 @@ def html_text_and_metadata(html: str) -> tuple[str, dict[str, object]]:
     # multi_valued_attributes=None: class stays one string; splitting every tag's costs time.
     soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)
     walk = _Walk()
-    _walk(soup, walk)
-    span = walk.main or (walk.articles[0] if len(walk.articles) == 1 else None)
-    parts = walk.parts[span[0] : span[1]] if span else walk.parts
-    return _text(parts), _metadata(soup, walk)
+    _walk(soup, walk, walk.parts)
+    lang = soup.html.get("lang") if soup.html else None
+    items = _json_ld_items(walk.json_ld)
+    bodies = [body for item in items if isinstance(body := item.get("articleBody"), str) and body.strip()]
+    return VisibleText(
+        text=_text(walk.parts),
+        noscript=_text(walk.noscript),
+        article_bodies=bodies,
+        language=lang.strip() if isinstance(lang, str) and lang.strip() else None,
+        paywalled=_paywalled(items),
+    )

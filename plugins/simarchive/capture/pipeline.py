@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import itertools
 import logging
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -22,14 +23,14 @@ from ..archive import store
 from ..archive.warc import write_warc
 from ..config import Config
 from ..content.registry import Source
-from ..errors import ArchiveError, CaptureError, SelectionError, SourceGoneError
-from .decode import decode_payload, find_charset
-from .extract import Extraction, extract
-from .fetch import Fetched, fetch, make_session
+from ..errors import ArchiveError, CaptureError, SelectionError
+from .bounded import ExtractionWorker
+from .fetch import make_session
 from .politeness import HostGate
 from .provenance import compare_with_registry
 from .record import capture_record, warcinfo
-from .wayback import Snapshot, default_timestamp, find_snapshot, wayback_host
+from .routes import Attempt, take_route
+from .timestamping import timestamp_capture
 
 __all__ = [
     "VIAS",
@@ -43,7 +44,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-VIAS = ("auto", "live", "wayback")
+VIAS = ("auto", "live", "wayback", "both")
 
 
 @dataclass
@@ -59,6 +60,11 @@ class Outcome:
     path: Path | None = None
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The way the capture went ("live", "wayback", "live, then wayback") and why.
+    route: str | None = None
+    why: str | None = None
+    #: With --via both: the Wayback capture, beside this live one.
+    also: Outcome | None = None
 
 
 @dataclass
@@ -83,6 +89,7 @@ class CaptureRun:
     config: Config
     gate: HostGate
     allow_private: bool
+    worker: ExtractionWorker
     local: threading.local = field(default_factory=threading.local)
     sessions: list[requests.Session] = field(default_factory=list)
 
@@ -97,6 +104,7 @@ class CaptureRun:
     def close(self) -> None:
         for session in self.sessions:
             session.close()
+        self.worker.close()
 
 
 def select_sources(
@@ -115,121 +123,64 @@ def select_sources(
     return [registry[i] for i in dict.fromkeys(ids)]
 
 
-def _fetch(ctx: CaptureRun, url: str, tmp: Path, trusted: tuple[str, ...] = ()) -> Fetched:
-    return fetch(
-        ctx.session,
-        url,
-        ctx.config,
-        tmp,
-        allow_private=ctx.allow_private,
-        gate=ctx.gate,
-        trusted_hosts=trusted,
-    )
-
-
-def _from_wayback(
-    source: Source, ctx: CaptureRun, timestamp: str | None, tmp: Path
-) -> tuple[Fetched, Snapshot]:
-    """The snapshot closest to timestamp, else to the earliest day the source may be from."""
-    published = source.published.earliest or source.published.latest if source.published else None
-    wanted = timestamp or default_timestamp(published)
-    host = wayback_host(ctx.config)
-    with ctx.gate(host):  # the availability API is a request to the Wayback host too
-        snapshot = find_snapshot(ctx.session, ctx.config, source.url, wanted)
-    return _fetch(ctx, snapshot.raw_url, tmp, (host,)), snapshot
-
-
-def _fetch_via(
-    source: Source, ctx: CaptureRun, via: str, timestamp: str | None, tmp: Path
-) -> tuple[Fetched, Snapshot | None, list[str]]:
-    """Fetch live, from Wayback, or live then Wayback if the live URL is gone; and warnings."""
-    if via == "wayback":
-        return (*_from_wayback(source, ctx, timestamp, tmp), [])
-    try:
-        return _fetch(ctx, source.url, tmp), None, []
-    except SourceGoneError as gone:
-        if via == "live":
-            raise
-        logger.info("simarchive: %s; trying the Wayback Machine", gone)
-        try:
-            fetched, snapshot = _from_wayback(source, ctx, timestamp, tmp)
-        except CaptureError as e:
-            raise CaptureError(source.url, f"live: {gone.message}; Wayback: {e.message}") from None
-        warning = f"the live URL failed ({gone.message}); captured from the Wayback Machine"
-        return fetched, snapshot, [warning]
-
-
-def _extract(fetched: Fetched, config: Config) -> tuple[Extraction, str | None, str | None]:
-    """Decode the final payload and extract its text; returns (extraction, charset, where found)."""
-    final = fetched.final
-    body = decode_payload(final.body, final.header("Content-Encoding"), final.url, config.max_bytes)
-    if body is None:
-        encoding = final.header("Content-Encoding")
-        return (
-            Extraction(
-                "none",
-                warnings=[
-                    f"no text could be extracted: content encoding '{encoding}' is not supported"
-                ],
-            ),
-            None,
-            None,
-        )
-    content_type = final.header("Content-Type")
-    mime = (content_type or "").split(";")[0].strip().lower()
-    charset, found = (
-        find_charset(body, content_type)
-        if mime.startswith("text/") or "xml" in mime
-        else (None, None)
-    )
-    return extract(body, content_type, charset or "utf-8"), charset, found
-
-
-def _assemble(source: Source, ctx: CaptureRun, via: str, timestamp: str | None, tmp: Path) -> Path:
-    fetched, snapshot, warnings = _fetch_via(source, ctx, via, timestamp, tmp)
-    extraction, charset, found = _extract(fetched, ctx.config)
-    warnings += extraction.warnings + compare_with_registry(extraction.metadata, source)
-    write_warc(tmp / store.WARC, fetched.exchanges, warcinfo(source, ctx.config))
+def _store(source: Source, attempt: Attempt, config: Config, tmp: Path) -> Path:
+    """Write the chosen attempt's WARC, texts and capture.json into tmp, then commit it."""
+    fetched, extraction = attempt.fetched, attempt.extraction
+    warnings = attempt.warnings + extraction.warnings + compare_with_registry(extraction.metadata, source)
+    write_warc(tmp / store.WARC, fetched.exchanges, warcinfo(source, config))
     (tmp / store.TEXT).write_text(extraction.text, encoding="utf-8")
-    record = capture_record(source, fetched, snapshot, extraction, charset=(charset, found), warnings=warnings)
+    if extraction.fulltext is not None:
+        (tmp / store.FULLTEXT).write_text(extraction.fulltext, encoding="utf-8")
+    record = capture_record(source, fetched, attempt.snapshot, extraction, charset=attempt.charset,
+                            warnings=warnings, route=attempt.route)
     store.write_capture_json(tmp, record)
-    for exchange in fetched.exchanges:
-        exchange.body.unlink(missing_ok=True)
-    for part in tmp.glob("body-*"):  # bodies of a live attempt before a Wayback fallback
-        part.unlink()
+    for work in ("live", "wayback"):  # the bodies as fetched, now in the WARC
+        shutil.rmtree(tmp / work, ignore_errors=True)
     return store.commit_capture(tmp, fetched.final.started)
 
 
-def _failed(source: Source, error: Exception) -> Outcome:
+def _timestamp(folder: Path, ctx: CaptureRun) -> list[str]:
+    """Ask the TSA (SIMARCHIVE_TSA_URL) for a token over the sealed capture: a TSA that fails
+    leaves the capture as it is, with a warning, for `sim-archive timestamp` to try again."""
+    try:
+        with ctx.gate(urlsplit(ctx.config.tsa_url or "").hostname or ""):
+            timestamp_capture(ctx.session, folder, ctx.config)
+    except CaptureError as e:
+        return [f"not timestamped ({e}); `sim-archive timestamp {folder.parent.name}` asks again"]
+    return []
+
+
+def _failed(source: Source, error: Exception, trail: Sequence[str] = ()) -> Outcome:
     logger.info("simarchive: %s: capture failed: %s", source.id, error)  # the report says it
-    return Outcome(source.id, source.url, "failed", reason=str(error))
+    return Outcome(source.id, source.url, "failed", reason=str(error), route=", then ".join(trail) or None)
 
 
-def capture_source(
-    source: Source, ctx: CaptureRun, via: str = "auto", timestamp: str | None = None
-) -> Outcome:
-    """Capture one source; any failure becomes a failed Outcome and leaves nothing behind."""
+def _capture_one(source: Source, ctx: CaptureRun, via: str, timestamp: str | None) -> Outcome:
+    """One capture folder; any failure becomes a failed Outcome and leaves nothing behind."""
     try:
         tmp = store.begin_capture(ctx.archive, source.id)
     except ArchiveError as e:
         return _failed(source, e)
+    trail: list[str] = []
     try:
-        folder = _assemble(source, ctx, via, timestamp, tmp)
+        attempt = take_route(source, ctx, via, timestamp, tmp, trail=trail)
+        folder = _store(source, attempt, ctx.config, tmp)
     except (CaptureError, ArchiveError) as e:
         store.discard_capture(tmp)
-        return _failed(source, e)
+        return _failed(source, e, trail)
     except OSError as e:  # a full disk, say: this source fails, and the run goes on
         store.discard_capture(tmp)
         if e.errno == errno.ENOSPC:
             message = f"the disk holding {ctx.archive} is full; nothing was kept. Free some space and capture again"
         else:
             message = f"unexpected I/O error ({e})"
-        return _failed(source, CaptureError(source.url, message))
+        return _failed(source, CaptureError(source.url, message), trail)
     except BaseException:
         store.discard_capture(tmp)
         raise
     capture = store.load_capture(folder)
     logger.info("simarchive: %s: captured %s (%s bytes)", source.id, folder, capture.length)
+    stamped = _timestamp(folder, ctx) if ctx.config.tsa_url else []
     return Outcome(
         source.id,
         source.url,
@@ -238,8 +189,25 @@ def capture_source(
         length=capture.length,
         sha256=capture.sha256,
         path=folder,
-        warnings=list(capture.warnings),
+        warnings=[*capture.warnings, *stamped],
+        route=attempt.route.path,
+        why=attempt.route.why,
     )
+
+
+def capture_source(
+    source: Source, ctx: CaptureRun, via: str = "auto", timestamp: str | None = None
+) -> Outcome:
+    """Capture one source (with via="both", twice: live, and from Wayback, two witnesses)."""
+    if via != "both":
+        return _capture_one(source, ctx, via, timestamp)
+    live = _capture_one(source, ctx, "live", timestamp)
+    archived = _capture_one(source, ctx, "wayback", timestamp)
+    if live.state == "failed" and archived.state == "failed":
+        return Outcome(source.id, source.url, "failed", reason=f"live: {live.reason}; Wayback: {archived.reason}")
+    first, second = (live, archived) if live.state == "captured" else (archived, live)
+    first.also = second
+    return first
 
 
 def _interleave(sources: Iterable[Source]) -> list[Source]:
@@ -270,7 +238,8 @@ def capture_sources(
     """
     if via not in VIAS:
         raise SelectionError(f"unknown --via '{via}'; expected one of {', '.join(VIAS)}")
-    ctx = CaptureRun(archive, config, HostGate(config.per_host, config.delay), allow_private)
+    ctx = CaptureRun(archive, config, HostGate(config.per_host, config.delay), allow_private,
+                     ExtractionWorker(config))
     results: dict[str, Outcome] = {}
     todo = []
     for source in sources:
@@ -282,12 +251,14 @@ def capture_sources(
                 on_done(results[source.id])
         else:
             todo.append(source)
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="capture") as pool:
-        futures = [pool.submit(capture_source, s, ctx, via, timestamp) for s in _interleave(todo)]
-        for future in as_completed(futures):
-            outcome = future.result()
-            results[outcome.source_id] = outcome
-            if on_done:
-                on_done(outcome)
-    ctx.close()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="capture") as pool:
+            futures = [pool.submit(capture_source, s, ctx, via, timestamp) for s in _interleave(todo)]
+            for future in as_completed(futures):
+                outcome = future.result()
+                results[outcome.source_id] = outcome
+                if on_done:
+                    on_done(outcome)
+    finally:
+        ctx.close()
     return CaptureReport([results[s.id] for s in sources if s.id in results])

@@ -10,6 +10,7 @@ from ..config import Config
 from ..content.registry import Source
 from .extract import Extraction
 from .fetch import Fetched
+from .routes import Route
 from .wayback import Snapshot
 
 __all__ = ["capture_record", "tool_version", "warcinfo"]
@@ -45,9 +46,14 @@ def capture_record(
     *,
     charset: tuple[str | None, str | None],
     warnings: list[str],
+    route: Route,
 ) -> dict:
-    """capture.json: what happened, and only that (the schema is in store.REQUIRED and README)."""
+    """capture.json: what happened, and only that (the schema is in store.REQUIRED and
+    docs/capture.md)."""
     final = fetched.final
+    files = {"warc": store.WARC, "text": store.TEXT}
+    if extraction.fulltext is not None:
+        files["fulltext"] = store.FULLTEXT
     return {
         "source_id": source.id,
         "original_url": source.url,
@@ -66,8 +72,22 @@ def capture_record(
         "via": "wayback" if snapshot else "live",
         "wayback_timestamp": snapshot.timestamp if snapshot else None,
         "tool_version": tool_version(),
-        "extraction": {"method": extraction.method, "characters": len(extraction.text)},
+        "route": {"path": route.path, "why": route.why, **route.figures},
+        "extraction": _extraction(extraction),
         "metadata": extraction.metadata,
         "warnings": warnings,
-        "files": {"warc": store.WARC, "text": store.TEXT},
+        "files": files,
     }
+
+
+def _extraction(extraction: Extraction) -> dict[str, object]:
+    """How the text was had: the extractor, where the main text came from, its size, any cut."""
+    found: dict[str, object] = {"method": extraction.method}
+    if extraction.main:
+        found["main"] = extraction.main
+    found["characters"] = len(extraction.text)
+    if extraction.fulltext is not None:
+        found["fulltext_characters"] = len(extraction.fulltext)
+    if extraction.cut:
+        found["cut"] = extraction.cut
+    return found

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..archive.store import Capture, list_captures
+from ..archive.store import FULLTEXT, Capture, list_captures
 from .events import Citation, Event
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,9 @@ class QuoteResult:
     citation: Citation
     capture: Capture | None  # where it was found; or the latest capture, when not found
     found: bool
+    #: Where in the capture: "main" (text.txt, the article's main text) or "full" (fulltext.txt,
+    #: the page's whole visible text); None when not found.
+    where: str | None = None
 
 
 @dataclass
@@ -55,7 +58,7 @@ class QuoteCheck:
 
 
 class _Texts:
-    """The normalised text of each capture, read once."""
+    """The normalised main and full text of each capture, read once."""
 
     def __init__(self, archive: Path):
         self.archive = archive
@@ -67,18 +70,30 @@ class _Texts:
             self._captures[source_id] = list_captures(self.archive, source_id)
         return self._captures[source_id]
 
-    def text(self, capture: Capture) -> str:
-        if capture.path not in self._texts:
+    def read(self, path: Path) -> str:
+        if path not in self._texts:
             try:
-                self._texts[capture.path] = normalise(capture.text_path.read_text(encoding="utf-8"))
+                self._texts[path] = normalise(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:  # fulltext.txt: HTML captures only, and not older ones
+                self._texts[path] = ""
             except (OSError, UnicodeDecodeError) as e:
-                logger.warning("simarchive: %s: cannot read (%s)", capture.text_path, e)
-                self._texts[capture.path] = ""
-        return self._texts[capture.path]
+                logger.warning("simarchive: %s: cannot read (%s)", path, e)
+                self._texts[path] = ""
+        return self._texts[path]
+
+    def find(self, captures: list[Capture], wanted: str) -> tuple[Capture, str] | None:
+        """The newest capture whose main text holds wanted, else the newest whose full text does."""
+        for where, path_of in (("main", lambda c: c.text_path), ("full", lambda c: c.path / FULLTEXT)):
+            for capture in reversed(captures):
+                if wanted in self.read(path_of(capture)):
+                    return capture, where
+        return None
 
 
 def check_quotes(events: list[Event], archive: Path) -> QuoteCheck:
-    """Look for each quote in its source's captures, newest first."""
+    """Look for each quote in its source's captures, newest first: in their main text, then in
+    their full text (a quote from a passage the article extractor left out is still verified,
+    and the result says so)."""
     texts = _Texts(archive)
     report = QuoteCheck()
     for event in events:
@@ -89,10 +104,9 @@ def check_quotes(events: list[Event], archive: Path) -> QuoteCheck:
             if not captures:
                 report.unverified.append(QuoteResult(event, citation, None, False))
                 continue
-            wanted = normalise(citation.quote)
-            match = next((c for c in reversed(captures) if wanted in texts.text(c)), None)
+            match = texts.find(captures, normalise(citation.quote))
             if match:
-                report.verified.append(QuoteResult(event, citation, match, True))
+                report.verified.append(QuoteResult(event, citation, match[0], True, match[1]))
             else:
                 report.not_found.append(QuoteResult(event, citation, captures[-1], False))
     return report

@@ -6,14 +6,17 @@ for check in report.checks: check.source_id, check.record["result"]   # same, ch
 
 What a check finds, in this order:
 - gone: HTTP 404 or 410, or the host name no longer resolves;
-- blocked: HTTP 401, 403, 429 or 451, or a 200 that is a wall (walls.py);
+- blocked: HTTP 401, 403, 429 or 451, or a 200 that is a wall as capture's heuristic says (a
+  paywall or consent wall: extract.py), in front of a main text far shorter than our copy's (as
+  capture's routes.py judges it before it turns to the Wayback Machine);
 - error: the check itself failed (a timeout, a refused connection, a 5xx after the retries): it
   says nothing of the page;
 - moved: the original now ends, after its redirects, at another address than our copy did;
 - changed: the main text differs from our copy's once furniture is set aside (furniture.py);
 - same: otherwise (and at once when the payload's SHA-256 is our copy's).
-Both texts are extracted now, with the same extractor, so an extractor that improved since the
-capture does not look like a page that changed.
+Both texts are extracted now, with the same extractor and in capture's bounded extraction process,
+so an extractor that improved since the capture does not look like a page that changed, and a
+hostile payload cannot hold the watch.
 """
 
 from __future__ import annotations
@@ -32,24 +35,20 @@ from warcio.archiveiterator import ArchiveIterator
 
 from ..archive import store
 from ..archive.watchlog import append_check
-from ..capture.decode import decode_payload, find_charset
-from ..capture.extract import extract
-from ..capture.fetch import Fetched, fetch
+from ..capture.bounded import ExtractionWorker
+from ..capture.fetch import BLOCKED_STATUSES, GONE_STATUSES, Exchange, Fetched, fetch
 from ..capture.pipeline import CaptureRun, capture_source
 from ..capture.politeness import HostGate
 from ..capture.record import tool_version
+from ..capture.routes import FAR_SHORTER
 from ..config import Config
 from ..content.registry import Source
 from ..errors import ArchiveError, CaptureError, HostNotFoundError, SourceGoneError
 from .furniture import around, compare
-from .walls import wall_reason
 
-__all__ = ["BLOCKED_STATUSES", "Check", "WatchReport", "check_source", "watch_sources"]
+__all__ = ["Check", "WatchReport", "check_source", "watch_sources"]
 
 logger = logging.getLogger(__name__)
-
-GONE_STATUSES = (404, 410)
-BLOCKED_STATUSES = (401, 403, 429, 451)
 
 
 @dataclass
@@ -77,37 +76,20 @@ def _moment(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _text(body: bytes | None, content_type: str | None) -> tuple[str, str | None]:
-    """The main text of a payload (content decoding undone), and the decoded page if it is HTML."""
-    if body is None:
-        return "", None
-    mime = (content_type or "").split(";")[0].strip().lower()
-    charset = find_charset(body, content_type)[0] if mime.startswith("text/") or "xml" in mime else "utf-8"
-    html = body.decode(charset, errors="replace") if "html" in mime else None
-    return extract(body, content_type, charset).text, html
-
-
-def _fetched_text(fetched: Fetched, config: Config) -> tuple[str, str | None]:
-    final = fetched.final
-    body = decode_payload(final.body, final.header("Content-Encoding"), final.url, config.max_bytes)
-    return _text(body, final.header("Content-Type"))
-
-
-def _capture_text(capture: store.Capture, config: Config, work: Path) -> str:
+def _capture_text(capture: store.Capture, worker: ExtractionWorker, work: Path) -> str:
     """Our copy's main text, extracted again from its WARC as the page's is now; its text.txt if
     the WARC cannot give it (verify reports why)."""
-    path = work / "ours"
-    found = None
+    final = None
     try:
         with capture.warc_path.open("rb") as stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type == "response":
-                    with path.open("wb") as out:
+                    with (work / "ours").open("wb") as out:
                         shutil.copyfileobj(record.raw_stream, out)
-                    found = record.http_headers
-        if found is not None:
-            body = decode_payload(path, found.get_header("Content-Encoding"), capture.final_url, config.max_bytes)
-            return _text(body, found.get_header("Content-Type"))[0]
+                    headers = record.http_headers.headers if record.http_headers else []
+                    final = Exchange(capture.final_url, "", [], capture.status, "", "", headers, work / "ours")
+        if final is not None:
+            return worker.extract(final)[0].text
     except (OSError, ValueError, CaptureError) as e:
         logger.warning("simarchive: %s: cannot read its payload again (%s); comparing with text.txt",
                        capture.warc_path, e)
@@ -132,7 +114,8 @@ def _failed(error: CaptureError) -> tuple[str, str]:
     return "error", error.message
 
 
-def _compared(source: Source, capture: store.Capture, fetched: Fetched, config: Config, work: Path) -> dict:
+def _compared(source: Source, capture: store.Capture, fetched: Fetched, worker: ExtractionWorker,
+              work: Path) -> dict:
     """The result of a fetch that answered: blocked (a wall), moved, changed or same."""
     final = fetched.final
     found: dict = {"status": final.status, "final_url": final.url, "sha256": final.sha256,
@@ -141,9 +124,11 @@ def _compared(source: Source, capture: store.Capture, fetched: Fetched, config: 
     moved = _place(final.url) != _place(ours_at)
     if final.sha256 == capture.sha256 and not moved:
         return {**found, "result": "same", "similarity": 1.0}
-    now, html = _fetched_text(fetched, config)
-    ours = _capture_text(capture, config, work)
-    if reason := wall_reason(html, now, ours):
+    extraction = worker.extract(final)[0]
+    now, ours = extraction.text, _capture_text(capture, worker, work)
+    if extraction.wall and len(now) < FAR_SHORTER * len(ours):
+        reason = (f"a wall: {extraction.wall}; its main text ({len(now)} characters) is far shorter than "
+                  f"our copy's ({len(ours)} characters)")
         return {**found, "result": "blocked", "reason": reason}
     days = around(final.started, dt.datetime.fromisoformat(capture.captured_at.replace("Z", "+00:00")))
     labels = (f"our copy of {capture.captured_at}", f"the original at {_moment(final.started)}")
@@ -173,7 +158,7 @@ def check_source(source: Source, ctx: CaptureRun) -> Check:
             return Check(source.id, {**base, "checked_at": _moment(started), "result": result, "reason": reason,
                                      "status": e.status})
         try:
-            found = _compared(source, capture, fetched, ctx.config, Path(work))
+            found = _compared(source, capture, fetched, ctx.worker, Path(work))
         except CaptureError as e:  # a body that cannot be decoded, say
             found = {"result": "error", "reason": e.message, "status": fetched.final.status}
     return Check(source.id, {**base, "checked_at": _moment(fetched.final.started), **found})
@@ -201,7 +186,8 @@ def watch_sources(
     """Check every source (jobs threads, config.per_host per host, config.delay apart) and append
     each check to its source's log; with capture_changed, capture again each page found changed
     or moved before logging it, so that its line names the new capture."""
-    ctx = CaptureRun(archive, config, HostGate(config.per_host, config.delay), allow_private)
+    ctx = CaptureRun(archive, config, HostGate(config.per_host, config.delay), allow_private,
+                     ExtractionWorker(config))
     by_id = {s.id: s for s in sources}
     done: dict[str, Check] = {}
     try:

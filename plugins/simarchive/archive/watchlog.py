@@ -287,7 +287,8 @@ def changes_since(archive: Path, checks: dict[str, list[dict]]) -> str | None:
     mark = _read_mark(archive)
     if mark is None:
         return None
-    if newest_check(checks) == mark.get("newest"):
+    count = sum(len(source) for source in checks.values())
+    if newest_check(checks) == mark.get("newest") and count == mark.get("checks"):
         return mark.get("since")
     return mark.get("newest")
 
@@ -304,10 +305,11 @@ def _read_mark(archive: Path) -> dict | None:
     return mark if isinstance(mark, dict) else None
 
 
-def mark_publish(archive: Path, since: str | None, newest: str | None) -> Path:
-    """Record what this publish showed (the checks after since, up to newest), atomically."""
+def mark_publish(archive: Path, since: str | None, checks: dict[str, list[dict]]) -> Path:
+    """Record what this publish showed (the checks after since, up to the newest), atomically."""
     path = archive / PUBLISH_MARK
-    text = json.dumps({"since": since, "newest": newest}, indent=1) + "\n"
+    mark = {"since": since, "newest": newest_check(checks), "checks": sum(len(c) for c in checks.values())}
+    text = json.dumps(mark, indent=1) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f"{PUBLISH_MARK}.", dir=archive)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from pathlib import Path
 
 from support import SiteDir
@@ -76,3 +77,25 @@ def make_search_site(root: Path) -> SiteDir:
 
 def add_capture(site: SiteDir, source_id: str, timestamp: str, text: str) -> None:
     _capture(site.archive, source_id, timestamp, text)
+
+
+SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "pe", "da", "gri", "ston", "mar", "bel",
+             "fen", "hol", "quin", "tor", "ul", "wex", "yar", "zem", "cor", "dil")
+VOCABULARY = sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in ("", *SYLLABLES)})
+
+
+def make_large_search_site(root: Path, sources: int = 300, words: int = 300) -> SiteDir:
+    """The search site with `sources` more captured sources, each `words` made-up words drawn from
+    VOCABULARY (about 14,000 words), the same on every run: enough terms for wildcards and fuzzy
+    terms to expand to thousands of them."""
+    site = make_search_site(root)
+    registry = site.content / "sources.toml"
+    entries = []
+    for n in range(sources):
+        rng = random.Random(n)
+        source_id = f"synthetic-{n:04d}"
+        entries.append(f'\n[{source_id}]\nurl = "https://example.org/synthetic/{n}"\n'
+                       f'title = "Synthetic source {n}"\npublisher = "Gamma Review"\nkind = "report"\n')
+        _capture(site.archive, source_id, "20250301T000000Z", " ".join(rng.choices(VOCABULARY, k=words)) + "\n")
+    registry.write_text(registry.read_text() + "".join(entries))
+    return site

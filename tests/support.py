@@ -74,14 +74,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Path, threads: int = 2, search_processes: int = 0) -> Iterator[str]:
-    """The real WSGI app on a real waitress server on a free loopback port; yields its base URL."""
+def serving(settings: Path, threads: int = 2) -> Iterator[str]:
+    """The real WSGI app on a real waitress server on a free loopback port, with the settings of
+    `sim-archive serve`; yields its base URL."""
     from simarchive.config import load_config
-    from simarchive.web import create_app
+    from simarchive.web import WAITRESS, create_app
     from waitress.server import create_server
 
-    app = create_app(load_config(settings), search_processes=search_processes)
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    app = create_app(load_config(settings))
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads, **WAITRESS)
 
     def run() -> None:
         # Closing the listening socket under the loop is how the loop ends.
@@ -96,5 +97,4 @@ def serving(settings: Path, threads: int = 2, search_processes: int = 0) -> Iter
     finally:
         server.close()
         thread.join(timeout=5)
-        if search_processes:
-            app.application.searcher.close()
+        app.application.searcher.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from searchsite import make_search_site
 from simarchive.config import load_config
-from simarchive.search.searcher import Searcher, SearchRequest, index_site
+from simarchive.search.api import SearchRequest
+from simarchive.search.documents import event_text
+from simarchive.search.searcher import Searcher, index_site
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +119,69 @@ def test_hostile_text_is_escaped(searcher):
     title = searcher.search(SearchRequest("hostile title")).hits[0].title_html
     assert title == "<mark>Hostile</mark> &lt;b onmouseover=alert(1)&gt;<mark>title</mark>&lt;/b&gt;"
 
+
+
+def test_a_word_with_no_match_for_its_wildcard_finds_nothing(searcher):
+    assert ids(searcher, "jennings zzqx*") == []
+    assert ids(searcher, "jennings OR zzqx*") == ["source:island-news"]
+
+
+def test_did_you_mean_offers_a_record_word_that_sounds_the_same_never_a_stop_word(searcher):
+    # "White" is four edits from "Wight" and two from "with" (in an event's text): a stop word
+    # is never offered, and of the words near it, the one that finds the most with "Isle" wins.
+    results = searcher.search(SearchRequest("Isle of White"))
+    assert results.suggestion == "Isle of Wight"
+    assert results.total == 0
+    assert searcher.search(SearchRequest(results.suggestion)).total == 2
+
+
+def test_event_text_has_no_space_where_a_reference_was():
+    text = event_text("A summary.", 'Mental Health [@a]. The letter *said* so [@b, "so it was"], twice.')
+    assert text == "A summary. Mental Health. The letter said so, twice. “so it was”"
+
+
+def test_event_passages_have_no_space_where_a_reference_was(searcher):
+    hit = searcher.search(SearchRequest("fellowship dated")).hits[0]
+    assert hit.id == "event:2016-fellowship"
+    assert "different sources." in hit.passages[0].html
+
+
+@pytest.fixture(scope="module")
+def uncaptured(tmp_path_factory):
+    """The search site with a source known only by its registry entry, whose title has a word of
+    an event's text."""
+    site = make_search_site(tmp_path_factory.mktemp("uncaptured"))
+    registry = site.content / "sources.toml"
+    registry.write_text(registry.read_text() + (
+        '\n[closure-notice]\nurl = "https://example.org/closure"\ntitle = "The company notice"\n'
+        'publisher = "Test Agency"\nkind = "news"\nnote = "A notice of the closure; no copy held yet."\n'))
+    config = load_config(site.settings)
+    index_site(config)
+    return Searcher(config.index, config.archive, config.max_query)
+
+
+def test_the_record_ranks_above_a_source_known_only_by_its_registry_entry(uncaptured):
+    # "company" is in the source's title (weighted three times) and in the event's text: by
+    # score alone the source would come first.
+    assert ids(uncaptured, "company") == ["event:2021-closure", "source:closure-notice"]
+
+
+def test_a_source_without_a_capture_shows_its_registry_note_as_its_passage(uncaptured):
+    hit = next(h for h in uncaptured.search(SearchRequest("company")).hits if h.id == "source:closure-notice")
+    assert [p.html for p in hit.passages] == ["A notice of the closure; no copy held yet."]
+    assert hit.passages[0].link == "/sources/closure-notice/"
+    note = uncaptured.search(SearchRequest("notice copy")).hits
+    assert [h.id for h in note] == ["source:closure-notice"]
+    assert "<mark>notice</mark>" in note[0].passages[0].html
+
+
+def test_while_typing_the_last_word_is_also_the_beginning_of_a_word(searcher):
+    assert ids(searcher, "jennings contr") == []
+    partial = searcher.search(SearchRequest("jennings contr", partial=True))
+    assert ([h.id for h in partial.hits], partial.completed) == (["source:island-news"], "contr")
+    assert "<mark>contracts</mark>" in partial.hits[0].passages[0].html
+    # A whole word still counts as typed: "police" is indexed as its stem, which "police*" misses.
+    assert set(ids(searcher, "nurses police", partial=True)) == set(ids(searcher, "nurses police"))
+    done = searcher.search(SearchRequest("jennings contr ", partial=True))  # a space: the word is whole
+    assert (done.total, done.completed) == (0, None)
+    assert searcher.search(SearchRequest('"paul jennings"', partial=True)).completed is None

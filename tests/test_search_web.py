@@ -10,6 +10,7 @@ import requests
 from bs4 import BeautifulSoup
 from searchsite import add_capture, make_search_site
 from simarchive.config import load_config
+from simarchive.search.api import SearchRequest, search_url
 from simarchive.search.searcher import index_site
 from simarchive.web import create_app
 from support import serving
@@ -132,13 +133,55 @@ def test_bad_query_is_a_400_with_its_reason(served, q, message):
 
 @pytest.mark.parametrize(("params", "message"), [
     ({"page": "zero"}, "page='zero' is not a whole number from 1 to 10000."),
+    ({"page": "²"}, "page='²' is not a whole number from 1 to 10000."),  # str.isdigit() takes these
+    ({"page": "٣"}, "page='٣' is not a whole number from 1 to 10000."),  # and int() reads this as 3
+    ({"per_page": "５"}, "per_page='５' is not a whole number from 1 to 50."),
+    ({"page": "1e3"}, "page='1e3' is not a whole number from 1 to 10000."),
+    ({"page": "0"}, "page='0' is not a whole number from 1 to 10000."),
+    ({"page": "10001"}, "page='10001' is not a whole number from 1 to 10000."),
+    ({"per_page": "-1"}, "per_page='-1' is not a whole number from 1 to 50."),
     ({"per_page": "500"}, "per_page='500' is not a whole number from 1 to 50."),
+    ({"per_page": "9" * 40}, f"per_page={'9' * 20!r} is not a whole number from 1 to 50."),
+    ({"year": "٢٠١٦"}, "year='٢٠١٦' is not a year; use four digits, e.g. year=2016."),
+    ({"year": "²⁰¹⁶"}, "year='²⁰¹⁶' is not a year; use four digits, e.g. year=2016."),
     ({"sort": "random"}, "sort='random' is not a way to sort; use one of relevance, date, newest."),
 ])
-def test_bad_parameters_are_a_400_with_their_reason(served, params, message):
+def test_bad_parameters_are_a_400_in_the_answers_own_format(served, params, message):
     _site, base = served
     api = get(base, "/api/search", q="pilot", **params)
-    assert (api.status_code, api.json()["error"]) == (400, message)
+    assert (api.status_code, api.headers["Content-Type"]) == (400, "application/json; charset=utf-8")
+    assert api.json() == {"error": message, "query": "pilot"}
+    page = get(base, "/search", q="pilot", **params)
+    assert (page.status_code, page.headers["Content-Type"]) == (400, "text/html; charset=utf-8")
+    assert BeautifulSoup(page.text, "lxml").select_one(".error").get_text() == message
+
+
+def test_search_url_keeps_every_parameter_but_the_defaults():
+    request = SearchRequest("police", page=3, per_page=1, filters=(("year", "2012"),), all_captures=True)
+    assert search_url(request) == "/search?q=police&year=2012&captures=all&page=3&per_page=1"
+    assert search_url(request, page=1) == "/search?q=police&year=2012&captures=all&per_page=1"
+    assert search_url(SearchRequest("police", sort="date"), page=2, year=None) == "/search?q=police&sort=date&page=2"
+    assert search_url(SearchRequest("")) == "/search?q="
+
+
+def test_pagination_links_keep_one_hit_per_page(served):
+    _site, base = served
+    page = BeautifulSoup(get(base, "/search", q="report", per_page="1", page="2").text, "lxml")
+    assert len(page.select(".hits li")) == 1
+    links = {a.get_text(): a["href"] for a in page.select(".pages a")}
+    assert links["Previous"] == "/search?q=report&per_page=1"
+    assert links["Next"] == "/search?q=report&page=3&per_page=1"
+    nxt = BeautifulSoup(requests.get(base + links["Next"], timeout=10).text, "lxml")
+    assert nxt.select_one(".count").get_text().startswith("24 results for “report”, page 3 of 24")
+
+
+def test_search_as_you_type_takes_the_last_word_as_a_beginning(served):
+    _site, base = served
+    exact = get(base, "/api/search", q="jennings contr").json()
+    partial = get(base, "/api/search", q="jennings contr", partial="1").json()
+    assert (exact["total"], partial["total"], partial["completed"]) == (0, 1, "contr")
+    page = BeautifulSoup(get(base, "/search", q="jennings contr", partial="1").text, "lxml")
+    assert page.select_one(".count").get_text().startswith("1 result for “jennings contr…”")
 
 
 def test_server_keeps_answering_during_a_rebuild_then_answers_from_the_new_index(served):

@@ -66,7 +66,9 @@ def test_empty_query_shows_the_form(web_server):
 def test_unknown_path_is_a_404_page_in_the_theme(web_server):
     response = get(web_server, "/no/such/page")
     assert response.status_code == 404
-    assert "Page not found" in BeautifulSoup(response.text, "lxml").h1.get_text()
+    page = BeautifulSoup(response.text, "lxml")
+    assert "Page not found" in page.h1.get_text()
+    assert page.select("nav [aria-current]") == []  # not "Search": no page of the site is this one
 
 
 def test_app_from_settings_serves_the_site_for_other_wsgi_servers(built_site):

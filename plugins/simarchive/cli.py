@@ -6,7 +6,6 @@ import argparse
 import html
 import json
 import logging
-import os
 import re
 import sys
 import traceback
@@ -18,6 +17,7 @@ from .capture.cli import add_capture_parsers
 from .config import Config, load_config
 from .content.site import load_site
 from .errors import SimArchiveError
+from .search.api import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS, whole_number
 from .watch.cli import add_watch_parser
 
 __all__ = ["ExitStatus", "main"]
@@ -51,8 +51,8 @@ def _terminal(snippet: str) -> str:
 
 def cmd_search(args: argparse.Namespace, config: Config) -> int:
     """Search the index and print the hits, readably or as the API's JSON."""
-    from .search.api import results_json
-    from .search.searcher import SearchRequest, run_query
+    from .search.api import SearchRequest, results_json
+    from .search.searcher import run_query
 
     request = SearchRequest(q=args.query, per_page=args.limit, page=args.page, sort=args.sort,
                             all_captures=args.all_captures)
@@ -89,27 +89,23 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the built site and search with waitress."""
     import waitress
 
-    from .web import create_app
+    from .web import WAITRESS, create_app
 
     if not (config.output / "index.html").is_file():
         raise SimArchiveError(f"{config.output}: no built site; run `make html` first")
     print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    app = create_app(config, search_processes=0 if args.search_in_threads else args.search_processes)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="sim-archive")
+    waitress.serve(create_app(config), host=args.host, port=args.port, threads=args.threads, **WAITRESS)
     return ExitStatus.OK
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return int(value)
-
-
-def _per_page(value: str) -> int:
-    number = _positive(value)
-    if number > 50:
-        raise argparse.ArgumentTypeError(f"{value} is more than 50")
-    return number
+def _up_to(high: int):
+    """An argparse type: a whole number from 1 to `high`."""
+    def whole(value: str) -> int:
+        try:
+            return whole_number("the value", value, high)
+        except SimArchiveError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to {high:,}") from None
+    return whole
 
 
 def cmd_cite(args: argparse.Namespace, config: Config) -> int:
@@ -178,9 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="search the archive from the terminal")
     p.add_argument("query")
-    p.add_argument("--limit", type=_per_page, default=10, help="hits per page (1 to 50)")
-    p.add_argument("--page", type=_positive, default=1)
-    p.add_argument("--sort", choices=("relevance", "date", "newest"), default="relevance")
+    p.add_argument("--limit", type=_up_to(MAX_PER_PAGE), default=PER_PAGE, help=f"hits per page (1 to {MAX_PER_PAGE})")
+    p.add_argument("--page", type=_up_to(MAX_PAGE), default=1)
+    p.add_argument("--sort", choices=tuple(SORTS), default="relevance")
     p.add_argument("--all-captures", action="store_true", help="search older captures too")
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.set_defaults(func=cmd_search)
@@ -196,12 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the built site with search")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=32,
-                   help="waitress threads; a thread waiting for a search holds no CPU (default 32)")
-    p.add_argument("--search-processes", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="search processes, each searching on one core (default: one per core)")
-    p.add_argument("--search-in-threads", action="store_true",
-                   help="search in the server's own threads instead of a search process")
+    p.add_argument("--threads", type=_up_to(1000), default=32,
+                   help="waitress threads, each answering one request at a time (default 32)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("export", help="export captures as a WACZ, for ReplayWeb.page, pywb and other tools")

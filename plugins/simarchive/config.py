@@ -41,6 +41,8 @@ class Config:
     siteurl: str = ""
     #: Longest search query accepted, in characters (SIMARCHIVE_MAX_QUERY).
     max_query: int = 500
+    #: Longest a search may take, in seconds, before it is refused (SIMARCHIVE_SEARCH_SECONDS).
+    search_seconds: float = 1.5
     #: The User-Agent of every capture request; must name a contact URL (SIMARCHIVE_USER_AGENT).
     #: By default it names SITEURL, when that is set.
     user_agent: str = (
@@ -117,6 +119,7 @@ class Config:
             siteurl=str(settings.get("SITEURL", "")).rstrip("/"),
             max_query=max_query,
             tsa_cert=tsa_cert,
+            search_seconds=_number(settings, cls, "search_seconds", float, 0.01),
             **capture,
         )
 

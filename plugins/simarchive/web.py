@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from http import HTTPStatus
 from pathlib import Path
@@ -15,13 +14,19 @@ from whitenoise import WhiteNoise
 
 from .config import Config, load_config
 from .errors import QueryError, SearchError
-from .search.api import request_from_params, results_json, search_url
-from .search.processes import SearchService
+from .search.api import SORTS, Results, SearchRequest, request_from_params, results_json, search_url
 from .search.searcher import Searcher
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["create_app"]
+__all__ = ["WAITRESS", "app_from_settings", "create_app"]
+
+#: waitress's settings for `sim-archive serve`: idle or trickling clients must not hold every
+#: connection (waitress stops accepting at `connection_limit`, and has no header timeout of its
+#: own, only `channel_timeout` for a connection that sends nothing); poll() because select()
+#: cannot watch more than 1,024 sockets.
+WAITRESS = {"connection_limit": 500, "channel_timeout": 20, "cleanup_interval": 5, "asyncore_use_poll": True,
+            "ident": "sim-archive"}
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -59,7 +64,7 @@ def _add_static_headers(headers, path, url) -> None:
 class SearchApp:
     """Answers what is not a static file: the search page, the JSON API, or a 404 page."""
 
-    def __init__(self, config: Config, search_processes: int = 0):
+    def __init__(self, config: Config):
         self.config = config
         self.env = Environment(
             loader=FileSystemLoader(str(config.theme / "templates")),
@@ -67,17 +72,17 @@ class SearchApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url)
-        # Searchers reopened when a build switches the index: one in each search process
-        # (sim-archive serve), or one shared here (tests, embedding).
-        self.searcher = SearchService(config, search_processes) if search_processes else \
-            Searcher(config.index, config.archive, config.max_query)
-        # In this process, searches are CPU-bound Python: more at once than there are cores only
-        # makes each slower and starves the static pages of the GIL. The rest wait their turn.
-        self._slots = threading.BoundedSemaphore(1_000 if search_processes else (os.cpu_count() or 2))
+        self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url,
+                                search_sorts=SORTS)
+        # One searcher for every thread, following the index when a build switches it.
+        self.searcher = Searcher(config.index, config.archive, config.max_query, config.search_seconds)
+        # Searching is Python holding the GIL: in one process, two searches at once run no faster
+        # than one after the other, and each makes the static pages wait. The others wait here,
+        # holding nothing (docs/serving.md: more processes for more searches).
+        self._one_at_a_time = threading.Lock()
 
-    def _search(self, request):
-        with self._slots:
+    def search(self, request: SearchRequest) -> Results:
+        with self._one_at_a_time:
             return self.searcher.search(request)
 
     def __call__(self, environ, start_response):
@@ -93,6 +98,10 @@ class SearchApp:
                              message="There is no page at this address. Try the timeline or search.")
         except Exception:  # the one place errors become pages: never a traceback to a reader
             logger.exception("simarchive: error answering %s", path)
+            if path == "/api/search":
+                return self.json(HTTPStatus.INTERNAL_SERVER_ERROR,
+                                 {"error": "the server could not answer this search",
+                                  "query": params.get("q", [""])[0]}, start_response)
             return self.page(HTTPStatus.INTERNAL_SERVER_ERROR, "error.html", start_response,
                              heading="Something went wrong",
                              message="The server could not answer this request. Please try again later.")
@@ -104,7 +113,7 @@ class SearchApp:
             return self.page(HTTPStatus.OK, "search.html", start_response, **context)
         try:
             context["request"] = request = request_from_params(params)
-            context["results"] = self._search(request)
+            context["results"] = self.search(request)
         except QueryError as e:
             context["error"] = str(e)
             return self.page(HTTPStatus.BAD_REQUEST, "search.html", start_response, **context)
@@ -117,7 +126,7 @@ class SearchApp:
     def search_api(self, params: dict, start_response):
         q = params.get("q", [""])[0]
         try:
-            results = self._search(request_from_params(params))
+            results = self.search(request_from_params(params))
         except QueryError as e:
             return self.json(HTTPStatus.BAD_REQUEST, {"error": str(e), "query": q}, start_response)
         except SearchError as e:
@@ -127,8 +136,8 @@ class SearchApp:
         return self.json(HTTPStatus.OK, results_json(results), start_response)
 
     def page(self, status: HTTPStatus, template: str, start_response, **context):
-        html = self.env.get_template(template).render(page_name="search", max_query=self.config.max_query,
-                                                      **context)
+        html = self.env.get_template(template).render(page_name="search" if template == "search.html" else "",
+                                                      max_query=self.config.max_query, **context)
         return self._respond(status, "text/html; charset=utf-8", html.encode("utf-8"), start_response)
 
     def json(self, status: HTTPStatus, body: dict, start_response):
@@ -144,12 +153,12 @@ class SearchApp:
 
 
 def app_from_settings(settings: str = "pelicanconf.py") -> WhiteNoise:
-    """The app for another WSGI server: gunicorn 'simarchive.web:app_from_settings()'."""
+    """The app for another WSGI server, from a settings file (relative to the current folder):
+    gunicorn 'simarchive.web:app_from_settings("pelicanconf.py")'."""
     return create_app(load_config(Path(settings)))
 
 
-def create_app(config: Config, search_processes: int = 0) -> WhiteNoise:
-    """The whole server: static files from output/ first, then SearchApp (searching in that
-    many child processes, or in the server's threads when 0)."""
-    return WhiteNoise(SearchApp(config, search_processes), root=str(config.output), index_file=True,
+def create_app(config: Config) -> WhiteNoise:
+    """The whole server: static files from output/ first, then SearchApp."""
+    return WhiteNoise(SearchApp(config), root=str(config.output), index_file=True,
                       add_headers_function=_add_static_headers)

@@ -16,6 +16,8 @@ from functools import cache, cached_property
 
 import markdown
 from bs4 import BeautifulSoup
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang.dmetaphone import double_metaphone
 
 from ..archive.store import Capture, list_captures
 from ..config import Config
@@ -28,7 +30,9 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["Doc", "event_text", "site_documents"]
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]{3,}")  # spelling words: letters only, at least three
+# A citation key with the white space before it: "Health [@x]." reads "Health." once removed.
+_CITATION_MARK = re.compile(r"\s*" + CITATION.pattern)
 
 
 @dataclass(frozen=True)
@@ -62,10 +66,10 @@ class Doc:
         """The content hash: every field, as written; what is made from them is left out.
 
         A capture is immutable (append-only archive, SHA-256 in capture.json), so its
-        timestamp and payload hash identify its text without reading 30 KB per source. An
+        timestamp and payload hash identify its text without reading its text.txt. An
         event's plain text is made from its summary and Markdown (with the Markdown package
         of this version), so those stand for it: a rebuild where nothing changed converts no
-        Markdown (that was nine tenths of its time on 1,000 events).
+        Markdown (converting it was most of such a rebuild's time).
         """
         values = [getattr(self, f.name) for f in _HASHED]
         if self.markdown_body:
@@ -80,27 +84,31 @@ class Doc:
     def index_fields(self, body: str) -> dict:
         """The values Whoosh indexes and stores for this document."""
         kinds = [self.type] if self.type == "event" else ["source", self.source_kind]
+        spell = self._spell()
         return {
             "id": self.id, "hash": self.fingerprint, "type": self.type, "kinds": " ".join(kinds),
+            "tier": 0 if self.type == "event" or self.text_path else 1,
             "title": self.title, "body": body, "actors": "; ".join(self.actors),
             "publisher": self.publisher, "publisher_facet": self.publisher,
             "source_kind": self.source_kind, "phase": self.phase,
             "source": ",".join(self.sources), "event": ",".join(self.events),
             "meta": " ; ".join([*self.actors, self.publisher, *self.cited_by]),
-            "spell": " ".join(self._spell()),
+            "spell": " ".join(spell),
+            "sounds": " ".join(f"{code}:{word}" for word in spell for code in double_metaphone(word) if code),
             "year": self.day // 10000 if self.day else None, "day": self.day,
             "date": self.date, "captured": self.captured, "url": self.url,
             "text_path": self.text_path, "text_url": self.text_url or self.url,
-            "plain": self.plain if self.type == "event" else "",
+            "plain": "" if self.text_path else self.plain,
         }
 
     def _spell(self) -> tuple[str, ...]:
         """Unstemmed words for "did you mean": names and titles, where misspellings hurt most,
-        and an event's text."""
+        and an event's text; never a stop word ("with" for "White")."""
         texts = [self.title, self.publisher, self.author, *self.actors]
         if self.type == "event":
             texts.append(self.plain)
-        return tuple(sorted({w.lower() for t in texts for w in _WORD.findall(t) if len(w) > 2}))
+        words = {w.lower() for t in texts for w in _WORD.findall(t)}
+        return tuple(sorted(words - STOP_WORDS))
 
 
 _HASHED = [f for f in fields(Doc) if f.name != "text_path"]
@@ -109,8 +117,9 @@ _HASHED = [f for f in fields(Doc) if f.name != "text_path"]
 def event_text(summary: str, body: str) -> str:
     """An event's summary and body as plain text, as the page shows them (citation keys
     become numbered references there); the quoted phrases, shown in the references, follow."""
-    html = _markdown().reset().convert(CITATION.sub("", body))
-    text = BeautifulSoup(html, "lxml").get_text(" ", strip=True)
+    html = _markdown().reset().convert(_CITATION_MARK.sub("", body))
+    # Markdown puts a line break between blocks, none inside one ("<em>a</em>, b" stays "a, b").
+    text = " ".join(BeautifulSoup(html, "lxml").get_text().split())
     quotes = [f"“{m.group(2)}”" for m in CITATION.finditer(body) if m.group(2)]
     return " ".join(filter(None, [summary, text, *dict.fromkeys(quotes)]))
 

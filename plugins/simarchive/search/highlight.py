@@ -1,34 +1,28 @@
 """Highlighted passages: read the text of the hits shown, mark the query's words, link to them.
 
 The index stores no full text, so passages come from the capture's text.txt (or an event's own
-text). Running the analyzer over 30 KB per hit is too slow, so a regex built from the matched
-terms' prefixes finds candidate words at C speed, and only those are stemmed and checked.
+text). Running the analyzer over a whole capture per hit is too slow, so a regex built from the
+matched terms' prefixes finds candidate words at C speed, and only those are stemmed and checked.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
-from .analysis import ANALYZER
+from .api import Passage
+from .index import ANALYZER
 
-__all__ = ["Passage", "mark", "matches", "passages"]
+__all__ = ["mark", "matches", "passages"]
 
 WINDOW = 220  # characters per passage
 BEFORE = 60  # of them, before the first matched word
 MAX_MATCHES = 300  # a very common word: choosing among its first 300 places is enough
-_REGEX_CACHE: dict[frozenset, tuple[re.Pattern, list[re.Pattern]] | None] = {}
 _WORD_CHAR = re.compile(r"\w")
+_NEAR = 300  # characters either side of a match where its text fragment's words are looked for
 _SEPARATE = 8  # up to this many prefixes, one regex each: a literal prefix is found at C speed
-
-
-@dataclass(frozen=True)
-class Passage:
-    html: str  # escaped text with <mark> around matched words
-    link: str  # the passage in the archived text, as a text fragment link
 
 
 @lru_cache(maxsize=200_000)
@@ -37,26 +31,25 @@ def _term(word: str) -> str | None:
     return terms[0] if len(terms) == 1 else None
 
 
+@lru_cache(maxsize=1000)
 def _candidates(terms: frozenset[str]) -> tuple[re.Pattern, list[re.Pattern]] | None:
     """Regexes for words that may analyse to one of terms (stems are nearly always prefixes,
     once a final "i" from "y" is dropped: policy -> polici): one for any text, ignoring case,
     and for lower-cased text, one per prefix (or one for all when there are many)."""
-    if terms not in _REGEX_CACHE:
-        prefixes = sorted({t[:-1] if len(t) > 3 else t for t in terms if t}, key=len, reverse=True)
-        alternation = "(?:" + "|".join(map(re.escape, prefixes)) + r")\w*"
-        lowered = ([re.compile(re.escape(p) + r"\w*") for p in prefixes] if len(prefixes) <= _SEPARATE
-                   else [re.compile(alternation)])
-        _REGEX_CACHE[terms] = (re.compile(r"(?<!\w)" + alternation, re.IGNORECASE), lowered) if prefixes else None
-        if len(_REGEX_CACHE) > 1000:
-            _REGEX_CACHE.clear()
-    return _REGEX_CACHE[terms]
+    prefixes = sorted({t[:-1] if len(t) > 3 else t for t in terms if t}, key=len, reverse=True)
+    if not prefixes:
+        return None
+    alternation = "(?:" + "|".join(map(re.escape, prefixes)) + r")\w*"
+    lowered = ([re.compile(re.escape(p) + r"\w*") for p in prefixes] if len(prefixes) <= _SEPARATE
+               else [re.compile(alternation)])
+    return re.compile(r"(?<!\w)" + alternation, re.IGNORECASE), lowered
 
 
 def _words(text: str, patterns: tuple[re.Pattern, list[re.Pattern]]) -> list[re.Match]:
     """The candidate words, in text order. Lower-casing ASCII text keeps every offset, and a
-    regex without a look-behind finds a literal prefix many times faster (0.02 ms against 0.5
-    for 30 KB), so there the start of a word is checked afterwards; other text may change
-    length when lower-cased, so it is searched as it is."""
+    regex without a look-behind finds a literal prefix many times faster, so there the start of
+    a word is checked afterwards; other text may change length when lower-cased, so it is
+    searched as it is."""
     if not text.isascii():
         return list(patterns[0].finditer(text))
     lowered = text.lower()
@@ -126,9 +119,11 @@ def mark(text: str, found: list[tuple[int, int, str]], start: int = 0, stop: int
 def _fragment(text: str, s: int, e: int) -> str:
     """A text fragment (#:~:text=...) for up to three words either side of one match, taken
     from its own line so that the browser finds it within one block of the page."""
-    line_start = text.rfind("\n", 0, s) + 1
-    line_end = text.find("\n", e)
-    line_end = len(text) if line_end == -1 else line_end
+    # Three words are within a few hundred characters: a regex anchored at the end of a whole
+    # long line would try every start in it.
+    line_start = max(text.rfind("\n", 0, s) + 1, s - _NEAR)
+    line_end = text.find("\n", e, e + _NEAR)
+    line_end = min(len(text), e + _NEAR) if line_end == -1 else line_end
     before = re.search(r"(?:\S+\s+){0,3}\S*$", text[line_start:s]).group(0)
     after = re.match(r"(?:\s*\S+){0,3}", text[e:line_end]).group(0)
     words = " ".join((before + text[s:e] + after).split()).strip(" .,;:!?\"'()[]")

@@ -28,28 +28,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.analysis import CharsetFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
 
 from ..errors import SearchError
-from .analysis import ANALYZER
 from .documents import Doc
-from .positions import ArrayPositions
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CODEC", "CURRENT", "SCHEMA", "IndexReport", "current_generation", "update_index"]
+__all__ = ["ANALYZER", "CURRENT", "SCHEMA", "IndexReport", "current_generation", "update_index"]
 
 CURRENT = "current"
-SCHEMA_VERSION = "10"  # bump when SCHEMA changes: a build then starts a fresh generation
-# Posting blocks are not compressed: Whoosh keeps a block's ids, weights and positions in one
-# zlib stream, so with compression even a one-word search inflated every position of that word
-# (40 ms for a word in all 10,000 sources, against 2 ms). The index is about twice the size.
-CODEC = W3Codec(compression=0)
-# Segments are left as separate files (compound=False): Whoosh reads a compound segment's parts
-# through BytesIO copies of its memory map, so each search process held the whole index twice
-# (0.9 GB at 10,000 sources); separate files are read where needed.
-
+SCHEMA_VERSION = "11"  # bump when SCHEMA changes: a build then starts a fresh generation
+# Whoosh's English stemming analyzer (stop words, stems), then accent folding: "Café" finds "cafe".
+ANALYZER = StemmingAnalyzer() | CharsetFilter(accent_map)
+# Segments as separate files: Whoosh reads each part of a compound segment into memory (a
+# BytesIO copy of its memory map) every time a reader opens it, and the server opens one per search.
+COMPOUND = False
 
 _WORDS = KEYWORD(lowercase=True, commas=True, scorable=False)
 SCHEMA = Schema(
@@ -57,6 +53,8 @@ SCHEMA = Schema(
     hash=STORED(),
     type=ID(stored=True, sortable=True),  # event | source | capture (an older capture)
     kinds=KEYWORD(lowercase=True),  # what kind: filters: "event", or "source news"
+    # 0 for the record (events, archived text), 1 for a source known only by its registry entry.
+    tier=NUMERIC(sortable=True),
     title=TEXT(stored=True, analyzer=ANALYZER, field_boost=3.0),
     body=TEXT(analyzer=ANALYZER),  # not stored: passages are read from text.txt
     actors=TEXT(stored=True, analyzer=ANALYZER, field_boost=1.5),
@@ -69,7 +67,8 @@ SCHEMA = Schema(
     # Searched by default in place of actors, publisher and the citing events' titles: one
     # field instead of three keeps Whoosh's union of per-field matchers shallow.
     meta=TEXT(analyzer=ANALYZER),
-    spell=KEYWORD(lowercase=True, scorable=False),  # unstemmed names and title words
+    spell=KEYWORD(lowercase=True, scorable=False),  # unstemmed words for "did you mean"
+    sounds=KEYWORD(lowercase=True, scorable=False),  # "<double metaphone>:<word>" of those words
     year=NUMERIC(stored=True, sortable=True),
     day=NUMERIC(stored=True, sortable=True),  # earliest possible day, as YYYYMMDD
     date=STORED(),  # as people write it
@@ -77,10 +76,8 @@ SCHEMA = Schema(
     url=STORED(),
     text_path=STORED(),  # relative to the archive, for highlighting
     text_url=STORED(),  # the page showing that text, where passage links point
-    plain=STORED(),  # an event's own plain text (small), for highlighting
+    plain=STORED(),  # its own plain text (an event's, a source's note), for highlighting
 )
-for _name in ("title", "body", "actors", "publisher", "meta"):
-    SCHEMA[_name].format = ArrayPositions(field_boost=SCHEMA[_name].format.field_boost)
 
 
 @dataclass
@@ -198,7 +195,7 @@ def update_index(index_dir: Path, docs: Iterable[Doc], archive: Path, *, rebuild
         generation = Path(ix.storage.folder)
         with ix.reader() as reader:
             known = {fields["id"]: fields.get("hash") for fields in reader.all_stored_fields()}
-        writer = ix.writer(limitmb=256, codec=CODEC, compound=False)
+        writer = ix.writer(limitmb=256, compound=COMPOUND)
         try:
             _apply(writer, docs, known, archive, report)
         except BaseException:

@@ -8,19 +8,18 @@ whose message says what is wrong and what to type instead.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
 from whoosh.qparser.common import QueryParserError
-from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 
 from ..errors import QueryError
-from .analysis import ANALYZER
 from .index import SCHEMA
 
-__all__ = ["FIELDS", "parse", "prepare", "suggest"]
+__all__ = ["FIELDS", "MAX_EXPANSIONS", "complete_last_word", "expand", "make_parser", "parse", "prepare"]
 
 # The fields a researcher may name, and the index field each stands for.
 FIELDS = {
@@ -30,6 +29,9 @@ FIELDS = {
 SEARCHED = ("title", "body", "meta")  # meta: actors, publisher, titles of citing events
 BOOSTS = {"title": 3.0, "meta": 1.0, "body": 1.0}
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# The most index words the wildcards, prefixes and fuzzy terms of one query may stand for: each
+# becomes a posting list that Whoosh merges document by document.
+MAX_EXPANSIONS = 1000
 FIELD_LIST = ", ".join(f"{name}:" for name in FIELDS if name != "actors")
 
 _QUOTED = re.compile(r'"[^"]*"')
@@ -39,8 +41,9 @@ _RANGE_VALUE = re.compile(rf"^(?:({_DATE})|({_DATE})?\.\.({_DATE})?|\[({_DATE}) 
 _DATED = re.compile(r"\b(year|date):(\[[^\]]*\]|\S*)")
 _WILDCARD = re.compile(r"(?<![\w*?])([\w]{0,1})[*?]")
 _FUZZY = re.compile(r"~(\d+)")
-# Phrases, field filters, wildcards and fuzzy terms are left as typed; bare words may be fixed.
-_SUGGESTABLE = re.compile(r'"[^"]*"|\S+:\S+|\S*[*?~]\S*|(?P<word>\b[^\W\d_]{3,}\b)')
+# A bare word of two letters or more at the end: not a field's value, a wildcard, fuzzy or part
+# of a hyphenated word (a phrase is closed: prepare() refuses an open one).
+_LAST_WORD = re.compile(r"""(?<![\w:*?~"'-])([^\W\d_]{2,})$""")
 
 
 def prepare(q: str, max_length: int) -> str:
@@ -61,6 +64,18 @@ def prepare(q: str, max_length: int) -> str:
     _check_fields(outside)
     _check_wildcards_and_fuzzy(outside)
     return _DATED.sub(_rewrite_date, text)
+
+
+def complete_last_word(text: str) -> tuple[str, str | None]:
+    """A prepared query with its last word also taken as the beginning of a word, for searching
+    while it is typed ("kendall lett" finds "letter"); the word itself is kept, because a whole
+    word is indexed as its stem ("police" as "polic", which "police*" would not find).
+    Returns the query and the word completed, or the query as it was and None."""
+    m = _LAST_WORD.search(text)
+    if not m or m.group(1) in OPERATORS:
+        return text, None
+    word = m.group(1)
+    return f"{text[:m.start()]}({word} OR {word}*)", word
 
 
 def _check_quotes_and_parentheses(text: str) -> None:
@@ -162,38 +177,40 @@ def parse(parser: MultifieldParser, text: str) -> wq.Query:
     return query
 
 
-def _indexed(reader: IndexReader, word: str) -> bool:
-    terms = [t.text for t in ANALYZER(word)]
-    return not terms or any(reader.doc_frequency(f, t) for t in terms for f in ("body", "title"))
+def expand(searcher: Searcher, query: wq.Query, deadline: float, limit: int = MAX_EXPANSIONS) -> wq.Query:
+    """The query with each wildcard, prefix and fuzzy term replaced by the index words it stands
+    for (an Or of Terms, scored like any word), found once, segment by segment (a segment's
+    reader finds fuzzy words with an automaton). Refused with a QueryError when they stand for
+    more than `limit` words, counted each time a term appears; Whoosh's TimeLimit when finding
+    them runs past `deadline` (a time.monotonic() value)."""
+    expansions: dict[tuple, set[str]] = {}
+    total = 0
+    readers = [sub.reader() for sub, _offset in searcher.leaf_searchers()]
 
+    def words_of(leaf: wq.MultiTerm) -> set[str]:
+        nonlocal total
+        # A typed term becomes a leaf per field searched: its words are counted once over those.
+        counted = expansions.setdefault((type(leaf), leaf.text, getattr(leaf, "maxdist", 0), leaf.startchar), set())
+        words = set()
+        for reader in readers:
+            for _field, found in leaf.expanded_terms(reader):
+                if time.monotonic() > deadline:
+                    raise TimeLimit
+                word = found.decode("utf-8") if isinstance(found, bytes) else found  # fuzzy words are str
+                words.add(word)
+                if word not in counted:
+                    counted.add(word)
+                    total += 1
+                if total > limit:
+                    raise QueryError(f"The query expands to more than {limit:,} words (its wildcards and "
+                                     "fuzzy terms); use fewer of them, or longer beginnings, for example "
+                                     "mentor* rather than me*.")
+        return words
 
-def _near(searcher: Searcher, word: str) -> dict[str, int]:
-    """Spelling-field words within two edits, with their document counts, segment by segment
-    (a segment reader uses an automaton; the merged reader compares every word)."""
-    near: dict[str, int] = {}
-    for sub, _offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        for term in reader.terms_within("spell", word.lower(), 2):
-            near[term] = near.get(term, 0) + reader.doc_frequency("spell", term)
-    return near
+    def replace(leaf: wq.Query) -> wq.Query:
+        if not isinstance(leaf, wq.MultiTerm):
+            return leaf
+        terms = [wq.Term(leaf.field(), word, boost=leaf.boost) for word in sorted(words_of(leaf))]
+        return wq.Or(terms) if terms else wq.NullQuery
 
-
-def suggest(searcher: Searcher, text: str) -> str | None:
-    """"Did you mean": the query with each word the index lacks replaced by the closest name
-    or title word, or None when every word is known."""
-    changed = False
-    reader = searcher.reader()
-
-    def fix(m: re.Match) -> str:
-        nonlocal changed
-        word = m.group("word")
-        if word in OPERATORS or _indexed(reader, word):
-            return word
-        near = _near(searcher, word)
-        if not near:
-            return word
-        changed = True
-        return max(near, key=lambda t: (near[t], -abs(len(t) - len(word)), t))
-
-    plain = _SUGGESTABLE.sub(lambda m: fix(m) if m.group("word") else m.group(0), text)
-    return plain if changed else None
+    return query.accept(replace)

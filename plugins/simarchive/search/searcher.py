@@ -1,10 +1,8 @@
-"""Full-text search: the one entry point the site, the server and the CLI use.
+"""Full-text search with Whoosh: the one entry point the site build, the server and the CLI use.
 
-Whoosh is imported only by the modules named search*: search_index (schema, incremental
-build), search_analysis and search_positions (what is indexed, and how positions are stored),
-search_query (parsing and refusals), search_engine (evaluating a query over the postings) and
-this one, so another engine could replace them without touching the rest of the code.
-search_phrase, search_facets and search_highlight work on arrays and text.
+`index_site(config)` builds or updates the index; `Searcher.search(request)` answers a
+SearchRequest with Results (search/api.py). Only this package imports Whoosh, so another
+engine could take its place behind these two calls.
 """
 
 from __future__ import annotations
@@ -13,152 +11,137 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-from whoosh import index
+from whoosh import index, sorting
 from whoosh import query as wq
+from whoosh.collectors import TimeLimitCollector
+from whoosh.searching import TimeLimit
 
 from ..archive.store import capture_day
 from ..config import Config
 from ..errors import QueryError, SearchError
-from .engine import IndexArrays
-from .facets import FacetValues
-from .highlight import Passage, mark, matches, passages
+from .api import FACETS, SORTS, Hit, Results, SearchRequest
+from .highlight import mark, matches, passages
 from .index import CURRENT, IndexReport, update_index
-from .query import make_parser, parse, prepare, suggest
+from .query import complete_last_word, expand, make_parser, parse, prepare
+from .suggest import suggest
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FACETS", "Hit", "Results", "SearchRequest", "Searcher", "index_site", "run_query"]
+__all__ = ["Hit", "Results", "SearchRequest", "Searcher", "index_site", "run_query"]
 
-# Facet name -> (index field, how to filter on one value).
-FACETS = {
-    "type": ("type", lambda v: wq.Term("type", v)),
-    "source_kind": ("source_kind", lambda v: wq.Term("source_kind", v)),
-    "publisher": ("publisher_facet", lambda v: wq.Term("publisher_facet", v)),
-    "year": ("year", lambda v: wq.NumericRange("year", int(v), int(v))),
+# Facet name -> the sortable index field its values are counted from.
+FACET_FIELDS = {"type": "type", "source_kind": "source_kind", "publisher": "publisher_facet", "year": "year"}
+assert tuple(FACET_FIELDS) == FACETS
+# Relevance puts the record first: events and archived text (tier 0) before sources known only
+# by their registry entry (tier 1), each by BM25F score. Ties keep index order, so pages are stable.
+ORDERS = {
+    "relevance": [sorting.FieldFacet("tier"), sorting.ScoreFacet()],
+    "date": sorting.FieldFacet("day"),
+    "newest": sorting.FieldFacet("day", reverse=True),
 }
-SORTS = ("relevance", "date", "newest")  # newest: by date, latest first
+assert tuple(ORDERS) == tuple(SORTS)
 TEXT_FIELDS = {"title", "body", "actors", "publisher", "meta"}
-NUMERIC = ("day", "year")  # read into arrays: date ranges and sorting
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    """What a search asks for; filters narrow by facet values, e.g. (("year", "2012"),)."""
-
-    q: str
-    page: int = 1
-    per_page: int = 10
-    sort: str = "relevance"
-    filters: tuple[tuple[str, str], ...] = ()
-    all_captures: bool = False
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    kind: str  # event, source, or capture (an older capture of a source)
-    title: str
-    title_html: str  # escaped, with <mark>
-    url: str
-    source_kind: str
-    publisher: str
-    date: str  # as people write it
-    year: int | None
-    captured: str  # the capture day, e.g. "26 Nov 2026"
-    captured_at: str  # ISO time of the capture
-    passages: list[Passage]
-
-
-@dataclass
-class Results:
-    request: SearchRequest
-    total: int
-    hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    pages: int = 0
-    suggestion: str | None = None
-    seconds: float = 0.0
+SUGGEST_BELOW = 5  # "did you mean" only for searches with fewer hits than this
 
 
 class Searcher:
-    """One Whoosh searcher shared by every thread, reopened only when `current` changes.
+    """Searches the live generation of the index; safe to share between threads.
 
-    A searcher per thread cost about 1 GB each at 10,000 sources, so there is one, with the
-    arrays that search_engine evaluates queries on. Searches run under a lock (numpy and
-    Whoosh's shared reader caches); reading text.txt and marking passages run outside it.
+    The index is opened once per generation, and again when a build switches `current`; each
+    search opens a Whoosh searcher of its own on it (a reader keeps file positions, so it is never
+    shared between threads; opening one reads only the segment list).
     """
 
-    def __init__(self, index_dir: Path, archive: Path, max_length: int = 500):
+    def __init__(self, index_dir: Path, archive: Path, max_length: int = Config.max_query,
+                 seconds: float = Config.search_seconds):
         self.index_dir = index_dir
         self.archive = archive
         self.max_length = max_length
+        self.seconds = seconds
         self._lock = threading.Lock()
-        self._generation: str | None = None
-        self._searcher = None
-        self._arrays: IndexArrays | None = None
-        self._facets: FacetValues | None = None
+        self._live: tuple[str, index.Index] | None = None  # the generation's name, and its index
         self._parser = make_parser()
 
-    def _current(self):
-        """The searcher, arrays and facet values of the live generation, reopened if it changed."""
+    def _index(self) -> index.Index:
+        """The index of the live generation, opened anew if a build switched it."""
         try:
             generation = os.readlink(self.index_dir / CURRENT)
         except OSError:
             raise SearchError(f"{self.index_dir}: no search index; build it with `sim-archive index`"
                               " (or make html)") from None
-        if generation != self._generation:
-            try:
-                fresh = index.open_dir(str(self.index_dir / generation)).searcher()
-                arrays = IndexArrays(fresh, NUMERIC)
-                facets = FacetValues(arrays, {name: f for name, (f, _m) in FACETS.items()})
-            except Exception as e:  # noqa: BLE001 - damaged files fail in many ways (struct, pickle,
-                # zlib, Whoosh's own IndexError); each means the same: this index cannot be read.
-                raise SearchError(f"{self.index_dir / generation}: cannot open the index ({e}); "
-                                  "rebuild it with `sim-archive index --rebuild`") from e
-            self._arrays, self._facets = arrays, facets
-            old, self._searcher, self._generation = self._searcher, fresh, generation
-            if old is not None:
-                old.close()  # no other thread can be using it: every use holds the lock
-            logger.info("simarchive: search index generation %s opened", generation)
-        return self._searcher, self._arrays, self._facets
+        with self._lock:
+            if self._live is None or self._live[0] != generation:
+                try:
+                    self._live = (generation, index.open_dir(str(self.index_dir / generation)))
+                except Exception as e:  # damaged files fail in many ways (struct, pickle, zlib,
+                    # Whoosh's own errors); each means the same: this index cannot be read.
+                    raise SearchError(f"{self.index_dir / generation}: cannot open the index ({e}); "
+                                      "rebuild it with `sim-archive index --rebuild`") from e
+                logger.info("simarchive: search index generation %s opened", generation)
+            return self._live[1]
 
     def close(self) -> None:
-        """Release the index files (the server keeps its searcher for its whole life)."""
+        """Forget the open index (its files are held only while a search runs)."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher, self._generation = None, None
+            self._live = None
 
     def search(self, request: SearchRequest) -> Results:
-        """Run one search: hits for the page asked, facet counts, and passages."""
+        """Run one search: the hits of the page asked, facet counts, a suggestion and passages.
+        A query that would take longer than `seconds` is refused with a QueryError."""
         started = time.perf_counter()
+        deadline = time.monotonic() + self.seconds
         text = prepare(request.q, self.max_length)
+        completed = None
+        if request.partial and request.q == request.q.rstrip():  # a space after it: the word is whole
+            text, completed = complete_last_word(text)
+        try:
+            results = self._search(request, text, completed, deadline)
+        except QueryError:
+            if completed is None:
+                raise
+            results = self._search(request, prepare(request.q, self.max_length), None, deadline)  # as typed
+        results.seconds = time.perf_counter() - started
+        return results
+
+    def _search(self, request: SearchRequest, text: str, completed: str | None, deadline: float) -> Results:
         query = parse(self._parser, text)
-        filters = _filter(request)
         if request.sort not in SORTS:
             raise QueryError(f'"{request.sort}" is not a way to sort; use one of {", ".join(SORTS)}.')
-        with self._lock:
-            searcher, arrays, facet_values = self._current()
-            found = arrays.evaluate(query)
-            allowed = found.mask
-            if filters is not None:
-                allowed &= arrays.evaluate(filters).mask
-            if not request.all_captures:
-                allowed &= ~arrays.evaluate(wq.Term("type", "capture")).mask
-            docs = _order(np.flatnonzero(allowed), found.score, arrays, request.sort)
-            start = (max(1, request.page) - 1) * request.per_page
-            stored = [searcher.stored_fields(int(d)) for d in docs[start:start + request.per_page]]
-            total = len(docs)
-            facets = facet_values.counts(allowed)
-            terms = _terms(query, searcher)
-            suggestion = suggest(searcher, text) if total < 5 else None
-        hits = [self._hit(fields, terms) for fields in stored]
+        narrow = _filter(request)
+        if narrow is not None:
+            query = wq.And([query, narrow])
+        mask = None if request.all_captures else wq.Term("type", "capture")
+        if mask is not None:
+            query = wq.AndNot(query, mask)
+        with self._index().searcher() as searcher:
+            try:
+                query = expand(searcher, query, deadline)
+                # Filters are part of the query, not the collector's filter=: Whoosh's FilterCollector
+                # and TimeLimitCollector each run the collecting loop, and only the outer one would.
+                collector = TimeLimitCollector(
+                    searcher.collector(limit=request.page * request.per_page, sortedby=ORDERS[request.sort],
+                                       groupedby={name: sorting.FieldFacet(f) for name, f in FACET_FIELDS.items()},
+                                       maptype=sorting.Count),
+                    timelimit=max(0.001, deadline - time.monotonic()),
+                    use_alarm=False)  # an alarm signal works in the main thread only
+                searcher.search_with_collector(query, collector)
+            except TimeLimit:
+                raise QueryError(f"The search took longer than {self.seconds:g} s, the limit; narrow it "
+                                 "with more words, a phrase or a filter (kind:, year:, publisher:).") from None
+            found = collector.results()
+            total = len(found)
+            start = (request.page - 1) * request.per_page
+            page = [hit.fields() for hit in found[start:start + request.per_page]]
+            terms = _terms(query)
+            facets = {name: _counts(found.groups(name)) for name in FACET_FIELDS}
+            suggestion = None
+            if total < SUGGEST_BELOW and completed is None:
+                suggestion = suggest(searcher, self._parser, text, mask, deadline)
+        hits = [self._hit(fields, terms) for fields in page]
         return Results(request, total, hits, facets, pages=(total + request.per_page - 1) // request.per_page,
-                       suggestion=suggestion, seconds=time.perf_counter() - started)
+                       suggestion=suggestion, completed=completed)
 
     def _hit(self, fields: dict, terms: frozenset[str]) -> Hit:
         text = fields.get("plain") or ""
@@ -182,45 +165,30 @@ class Searcher:
 def _filter(request: SearchRequest) -> wq.Query | None:
     parts = []
     for name, value in request.filters:
-        if name not in FACETS:
-            raise QueryError(f'"{name}" is not a facet; use one of {", ".join(FACETS)}.')
-        if name == "year" and not value.isdigit():
-            raise QueryError(f'year={value!r} is not a year; use four digits, e.g. year=2016.')
-        parts.append(FACETS[name][1](value))
+        if name not in FACET_FIELDS:
+            raise QueryError(f'"{name}" is not a facet; use one of {", ".join(FACET_FIELDS)}.')
+        if name == "year":
+            if not (value.isascii() and value.isdigit() and len(value) == 4):
+                raise QueryError(f"year={value[:20]!r} is not a year; use four digits, e.g. year=2016.")
+            parts.append(wq.NumericRange("year", int(value), int(value)))
+        else:
+            parts.append(wq.Term(FACET_FIELDS[name], value))
     return wq.And(parts) if parts else None
 
 
-def _order(docs: np.ndarray, score: np.ndarray, arrays: IndexArrays, sort: str) -> np.ndarray:
-    """The matching documents in the order asked; ties keep index order, so pages are stable."""
-    if sort == "relevance":
-        key = -score[docs]
-    else:
-        day = arrays.columns["day"][docs]
-        key = -day if sort == "newest" else day
-    return docs[np.lexsort((docs, key))]
+def _terms(query: wq.Query) -> frozenset[str]:
+    """The words of the text fields an expanded query searches for, to mark in passages (each
+    hit's text is read and its words checked, so a word a hit lacks is simply not marked)."""
+    return frozenset(text.decode("utf-8") if isinstance(text, bytes) else text
+                     for field, text in query.iter_all_terms() if field in TEXT_FIELDS)
 
 
-def _terms(query: wq.Query, searcher) -> frozenset[str]:
-    """The indexed terms the query matched, fuzzy and wildcard words expanded (at most 200).
-
-    Expanded per segment: a segment reader finds fuzzy terms with its automaton in
-    milliseconds, where the merged reader compares every term (0.9 s at 1,000 sources).
-    Not Query.existing_terms either: in Whoosh 2.7.5 its loop variable shadows its
-    `fieldname` argument, so it skips every leaf after the first one's field.
-    """
-    found: set[str] = set()
-    readers = [sub.reader() for sub, _offset in searcher.leaf_searchers()]
-    for leaf in query.leaves():
-        if leaf.field() not in TEXT_FIELDS:
-            continue
-        for reader in readers:
-            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-                btext = text if isinstance(text, bytes) else text.encode("utf-8")
-                if (fieldname, btext) in reader:
-                    found.add(btext.decode("utf-8"))
-                if len(found) >= 200:
-                    return frozenset(found)
-    return frozenset(found)
+def _counts(groups: dict) -> list[tuple[str, int]]:
+    """Facet values with their counts, most frequent first; blanks are left out (an event has no
+    publisher; a source without a date has the column's default year)."""
+    pairs = [(str(value), count) for value, count in groups.items()
+             if value not in (None, "", b"") and not (isinstance(value, int) and not 0 < value < 10_000)]
+    return sorted(pairs, key=lambda kv: (-kv[1], kv[0]))
 
 
 def index_site(config: Config, *, rebuild: bool = False) -> IndexReport:
@@ -234,7 +202,7 @@ def index_site(config: Config, *, rebuild: bool = False) -> IndexReport:
 
 def run_query(config: Config, request: SearchRequest) -> Results:
     """One search without a server (the CLI): opens the index, answers, closes."""
-    searcher = Searcher(config.index, config.archive, config.max_query)
+    searcher = Searcher(config.index, config.archive, config.max_query, config.search_seconds)
     try:
         return searcher.search(request)
     finally:

@@ -1,14 +1,17 @@
 // Search as you type: a progressive enhancement of the server-rendered /search page.
 // It fetches the same page for the new query and swaps the results in, so there is one
 // renderer (the server's template) and the page works the same without JavaScript.
+// While typing, `partial=1` asks the server to take the last word as the beginning of a word
+// ("Kendall lett" finds "letter"); the form's own submit searches the words as typed.
 const form = document.querySelector("form.search");
 const input = document.getElementById("q");
 let timer = null;
 let latest = 0;
 
 async function refresh() {
-  const params = new URLSearchParams(new FormData(form));
   if (!input.value.trim()) return;
+  const params = new URLSearchParams(new FormData(form));
+  params.set("partial", "1");
   const ticket = ++latest;
   const response = await fetch(`${form.action}?${params}`, { headers: { Accept: "text/html" } });
   if (ticket !== latest) return; // a newer keystroke has already asked again

@@ -227,6 +227,7 @@ class WatchStatus:
 
     result: str  # the latest check's that said something of the page: same, changed, moved, ...
     since: str  # checked_at of the first check of the latest run of this result
+    seen: str  # checked_at of the latest check of this result
     last_checked: str  # checked_at of the latest check of any result
     last_same: str | None  # the latest check before `since` that found the page the same
     compared: str | None  # the capture (folder name) the latest such check compared with
@@ -256,6 +257,7 @@ def watch_status(checks: list[dict]) -> WatchStatus | None:
     return WatchStatus(
         result=latest["result"],
         since=told[first]["checked_at"],
+        seen=latest["checked_at"],
         last_checked=checks[-1]["checked_at"],
         last_same=same["checked_at"] if same else None,
         compared=latest.get("capture"),

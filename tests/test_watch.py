@@ -270,7 +270,7 @@ def test_a_watch_of_a_private_address_is_refused_without_allow_private(pages, tm
 
 
 def test_changes_since_the_last_publish(watched):
-    from simarchive.archive.watchlog import changes_since, mark_publish, newest_check
+    from simarchive.archive.published import changes_since, mark_publish, newest_check
 
     config, _, sources = watched
     archive = config.archive

@@ -1,6 +1,9 @@
 """Pelican settings for the SIM Timeline and Evidence Archive (also read by `sim-archive`)."""
 
+import hashlib
 from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
 
 ROOT = Path(__file__).resolve().parent
 
@@ -48,12 +51,20 @@ SUMMARY_MAX_LENGTH = None
 ARTICLE_ORDER_BY = "date"
 DEFAULT_DATE = None
 SLUGIFY_SOURCE = "title"
-# Each build writes over the previous one and then removes what it no longer makes (see
-# plugins/simarchive/output_files.py); publishconf.py starts from an empty folder.
-DELETE_OUTPUT_DIRECTORY = False
-# auto_reload off: Pelican makes a new Jinja environment for every build, so checking each
-# included template's file for changes on every page only cost time (a tenth of a second a build).
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
+# Every build starts from an empty output folder, so it holds exactly what this build makes:
+# Pelican empties it first (keeping the folder itself, and any top-level name listed in
+# OUTPUT_RETENTION), once the plugin has checked the content. The plugin refuses an OUTPUT_PATH
+# that holds the content, the archive, the search index or the theme.
+DELETE_OUTPUT_DIRECTORY = True
+# auto_reload off: Pelican makes a new Jinja environment for every build (one per generator), so
+# checking each included template's file for changes on every page only costs time. Jinja's
+# bytecode cache (in the system's temporary folder) spares each build, and each environment in
+# it, compiling the same templates again. It knows a template by its path and text only, so the
+# names of its files carry these options: change one, and the cache starts afresh.
+_jinja_options = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
+_options_key = hashlib.sha256(repr(sorted(_jinja_options.items())).encode()).hexdigest()[:12]
+JINJA_ENVIRONMENT = {**_jinja_options,
+                     "bytecode_cache": FileSystemBytecodeCache(pattern=f"sim-{_options_key}-%s.cache")}
 
 # The plugin's own settings (documented in README.md, validated by simarchive.config).
 SIMARCHIVE_SOURCES = str(ROOT / "content" / "sources.toml")

@@ -8,4 +8,3 @@ from pelicanconf import *  # noqa: E402,F403 - Pelican's convention for publishc
 
 SITEURL = os.environ.get("SITEURL", "")
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True  # the public build starts from an empty folder

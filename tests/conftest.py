@@ -34,7 +34,7 @@ def built_site(tmp_path_factory) -> SiteDir:
     """The test site built once for every test that only reads it."""
     site = SiteDir(tmp_path_factory.mktemp("built"))
     result = site.build()
-    assert result.returncode == 0, result.stderr + result.stdout
+    assert result.returncode == 0, result.log
     return site
 
 

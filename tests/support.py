@@ -1,18 +1,21 @@
 """What the tests and the benchmarks share: the repository's paths, a site in a folder of its own
-with its own settings file, a free loopback port, and the real server on it.
+with its own settings file and an in-process build of it, a free loopback port, and the real
+server on it.
 
 Tests import it as `support`; bench/ scripts put tests/ on sys.path first.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import chdir, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,6 +41,46 @@ def write_settings(path: Path, *, content: Path, output: Path, archive: Path, in
     return path
 
 
+@dataclass(frozen=True)
+class Build:
+    """An in-process build: 0, or the status it stopped with, and what it logged (one line a
+    message, as Pelican's plain handler prints them)."""
+
+    returncode: int
+    log: str
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def build(settings: Path, cwd: Path | None = None) -> Build:
+    """Run Pelican on a settings file in this process, as `pelican --settings` run in cwd would
+    (without its log setup: what is logged follows the loggers' levels, WARNING unless a test sets
+    another)."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    lines = _Lines()
+    root = logging.getLogger()
+    root.addHandler(lines)
+    try:
+        with chdir(cwd or Path.cwd()):  # messages name files relative to it, as for the command
+            Pelican(read_settings(str(settings))).run()
+        status = 0
+    except SystemExit as stop:  # how the plugin stops a build (see site/plugin.py)
+        status = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        root.removeHandler(lines)
+    return Build(status, "\n".join(lines.lines))
+
+
 class SiteDir:
     """A copy of tests/data/site with its own settings file, output, archive and index."""
 
@@ -60,8 +103,8 @@ class SiteDir:
         return subprocess.run([*command, *args], cwd=self.root, capture_output=True, text=True, timeout=120,
                               check=False)
 
-    def build(self) -> subprocess.CompletedProcess:
-        return self.run(tool="pelican")
+    def build(self) -> Build:
+        return build(self.settings, self.root)
 
     def page(self, path: str) -> str:
         return (self.output / path).read_text(encoding="utf-8")

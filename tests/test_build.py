@@ -1,12 +1,22 @@
-"""A full Pelican run into a temporary folder: the pages, their dates, and timeline.json."""
+"""A full Pelican run into a temporary folder: the pages, their dates, timeline.json, the citation
+files, and what a rebuild leaves."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
+import shutil
+import tomllib
+from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
+from simarchive.config import Config
+from simarchive.errors import ConfigError
+from simarchive.site.plugin import check_output
+from support import build, write_settings
 
 
 def soup(site, path: str) -> BeautifulSoup:
@@ -117,3 +127,105 @@ def test_catalogue_sorts_and_filters_without_javascript(built_site):
     ]
     assert news.select_one('.catalogue-nav a[aria-current="page"]').get_text() == "news"
     assert not (built_site.output / "sources" / "kind" / "foi").exists()
+
+
+def test_every_event_and_source_gets_its_page_and_citation_files_and_the_log_counts_them(site, caplog):
+    caplog.set_level(logging.INFO, logger="simarchive")
+    result = site.build()
+    assert result.returncode == 0, result.log
+    events = sorted(p.parent.name for p in site.output.glob("events/*/index.html"))
+    registry = tomllib.loads((site.content / "sources.toml").read_text(encoding="utf-8"))
+    assert all((site.output / "sources" / sid / "index.html").is_file() for sid in registry)
+    assert sorted(p.parent.name for p in site.output.glob("events/*/cite.bib")) == events
+    assert sorted(p.parent.name for p in site.output.glob("sources/*/cite.ris")) == sorted(registry)
+    downloads = [p for p in site.output.rglob("cite.*") if p.suffix in {".bib", ".ris", ".json"}]
+    assert len(downloads) == 3 * (len(events) + len(registry))
+    pages = [site.output / "index.html", site.output / "404.html", *site.output.glob("sources/**/index.html")]
+    assert (f"simarchive: wrote {len(pages)} pages, timeline.json, timeline-timelinejs.json, "
+            f"{len(downloads)} citation files and 0 capture files") in result.log.splitlines()
+
+
+def test_a_site_with_no_events_still_gets_its_timeline_and_archive(site):
+    shutil.rmtree(site.content / "events")
+    (site.content / "events").mkdir()
+    result = site.build()
+    assert result.returncode == 0, result.log
+    timeline = BeautifulSoup(site.page("index.html"), "lxml")
+    assert timeline.select_one("main").get_text(" ", strip=True).endswith("No events yet.")
+    assert (site.output / "sources" / "island-news" / "index.html").is_file()
+    assert (site.output / "sources" / "island-news" / "cite.bib").is_file()
+    assert not list(site.output.glob("events/*"))
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_holds_exactly_what_a_build_into_an_empty_folder_does(site, tmp_path):
+    with site.settings.open("a", encoding="utf-8") as settings:
+        settings.write('OUTPUT_RETENTION = ["CNAME"]\n')
+    assert site.build().returncode == 0
+    (site.output / "CNAME").write_text("sim.example.org\n", encoding="utf-8")
+    (site.output / "stray.html").write_text("left from long ago", encoding="utf-8")
+    (site.content / "events" / "2018-spread.md").unlink()
+    assert site.build().returncode == 0
+    fresh = write_settings(tmp_path / "fresh.py", content=site.content, output=tmp_path / "fresh-output",
+                           archive=site.archive, index=tmp_path / "fresh-index")
+    assert build(fresh).returncode == 0
+
+    rebuilt = files_in(site.output)
+    assert rebuilt.pop("CNAME") == b"sim.example.org\n"  # kept, as OUTPUT_RETENTION asks
+    assert rebuilt == files_in(tmp_path / "fresh-output")
+    assert "stray.html" not in rebuilt
+    assert not (site.output / "events" / "2018-spread").exists()
+
+
+def test_an_output_folder_holding_the_archive_is_refused_and_left_as_it_is(site):
+    with site.settings.open("a", encoding="utf-8") as settings:
+        settings.write(f"OUTPUT_PATH = {str(site.root)!r}\n")
+    before = files_in(site.root)
+    result = site.build()
+    assert result.returncode == 1
+    assert result.log.splitlines() == [
+        f"simarchive: OUTPUT_PATH {site.root} holds PATH {site.content}, SIMARCHIVE_ARCHIVE {site.archive}, "
+        f"SIMARCHIVE_INDEX {site.index}, and DELETE_OUTPUT_DIRECTORY empties it before each build; "
+        "set OUTPUT_PATH to a folder of its own",
+    ]
+    assert files_in(site.root) == before
+
+
+def test_the_pelican_command_builds_what_an_in_process_build_does(site, tmp_path):
+    """Once through Pelican's own command, as `make html` runs it (the other tests build in-process)."""
+    result = site.run(tool="pelican")
+    assert result.returncode == 0, result.stderr + result.stdout
+    here = write_settings(tmp_path / "here.py", content=site.content, output=tmp_path / "here-output",
+                          archive=site.archive, index=tmp_path / "here-index")
+    assert build(here).returncode == 0
+    assert files_in(site.output) == files_in(tmp_path / "here-output")
+    assert len(files_in(site.output)) > 40
+
+
+def test_only_a_folder_inside_the_output_is_held_by_it(tmp_path):
+    def settings(archive: str, delete: bool = True) -> dict:
+        return {"PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "output"),
+                "THEME": str(tmp_path / "theme"), "SIMARCHIVE_ARCHIVE": str(tmp_path / archive),
+                "SIMARCHIVE_INDEX": str(tmp_path / "var"), "DELETE_OUTPUT_DIRECTORY": delete}
+
+    for beside in ("output-old", "archive"):
+        check_output(settings(beside), Config.from_settings(settings(beside), tmp_path))
+    with pytest.raises(ConfigError, match=f"holds SIMARCHIVE_ARCHIVE {tmp_path / 'output' / 'archive'}, and"):
+        check_output(settings("output/archive"), Config.from_settings(settings("output/archive"), tmp_path))
+    # Nothing is deleted when Pelican is not asked to empty the folder.
+    check_output(settings("output/archive", delete=False), Config.from_settings(settings("output/archive"), tmp_path))
+
+
+def test_a_build_stopped_by_a_content_problem_leaves_the_previous_output_in_place(site):
+    assert site.build().returncode == 0
+    before = files_in(site.output)
+    event = site.content / "events" / "2021-closure.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("Sources: ", "Sources: no-such-source, "),
+                     encoding="utf-8")
+    result = site.build()
+    assert result.returncode == 1
+    assert "simarchive: 1 problem(s) in the content; nothing was built" in result.log.splitlines()
+    assert files_in(site.output) == before

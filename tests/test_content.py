@@ -83,13 +83,20 @@ def test_check_reports_the_exact_problem(site, name):
 
 
 @pytest.mark.parametrize("name", ["unknown-source.md", "bad-when.md", "unknown-kind.toml", "repeated-slug.md"])
-def test_build_fails_with_the_same_line_and_no_traceback(site, name):
+def test_build_fails_with_the_same_line(site, name):
     add_bad_file(site, name)
     result = site.build()
     assert result.returncode == 1
-    assert f"simarchive: {CASES[name]}" in result.stderr.splitlines()
-    assert "Traceback" not in result.stderr + result.stdout
+    assert f"simarchive: {CASES[name]}" in result.log.splitlines()
     assert not (site.output / "index.html").exists()
+
+
+def test_the_pelican_command_stops_with_the_line_and_no_traceback(site):
+    add_bad_file(site, "unknown-source.md")
+    result = site.run(tool="pelican")
+    assert result.returncode == 1
+    assert f"simarchive: {CASES['unknown-source.md']}" in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_all_problems_are_reported_at_once(site):

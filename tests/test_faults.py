@@ -79,5 +79,5 @@ def test_corrupt_index_is_a_503_page_and_the_next_build_mends_it(site):
         assert "Traceback" not in page.text
         assert requests.get(base + "/", timeout=10).status_code == 200
         rebuilt = site.build()  # the same server then answers from the new index
-        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert rebuilt.returncode == 0, rebuilt.log
         assert requests.get(base + "/api/search", params={"q": "pilot"}, timeout=10).json()["total"] >= 1

@@ -33,7 +33,7 @@ def hostile_site(site, http_server, monkeypatch):  # noqa: F811
     captured = site.run("capture", "hostile", "--allow-private")
     assert captured.returncode == 0, captured.stdout + captured.stderr
     built = site.build()
-    assert built.returncode == 0, built.stderr
+    assert built.returncode == 0, built.log
     return site
 
 

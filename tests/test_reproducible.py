@@ -18,7 +18,7 @@ def test_two_builds_in_different_folders_are_identical(tmp_path):
     first, second = SiteDir(tmp_path / "a"), SiteDir(tmp_path / "b")
     for site in (first, second):
         result = site.build()
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == 0, result.log
     a, b = digests(first.output), digests(second.output)
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []

@@ -22,7 +22,7 @@ from waitress.server import create_server
 def served(tmp_path_factory):
     site = make_search_site(tmp_path_factory.mktemp("served"))
     result = site.build()  # the finalized handler builds the index
-    assert result.returncode == 0, result.stderr + result.stdout
+    assert result.returncode == 0, result.log
     assert (site.index / "current").is_symlink()
     with serving(site.settings, threads=4) as base:
         yield site, base

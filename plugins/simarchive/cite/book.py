@@ -18,21 +18,19 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..archive.store import Capture
 from ..config import Config
 from ..content.site import Site
 from ..errors import CiteError
-from ..site.output_files import write_if_changed
 from .export import EXPORTS
 from .meta import json_ld, meta_tags
 from .record import event_item, modified_day, source_item, utc_day
 from .styles import STYLES, render
 from .text import Rich
 
-__all__ = ["CiteBook", "CiteError", "Citation", "content_date", "write_downloads"]
+__all__ = ["CiteBook", "CiteError", "Citation", "content_date"]
 
 STYLE_KEYS = tuple(key for key, _, _ in STYLES)
 EXPORT_KEYS = {"bibtex": "bib", "ris": "ris", "csl-json": "json"}
@@ -157,18 +155,3 @@ class CiteBook:
             found.append(self.source(sid))
             found += [self.source(sid, c.timestamp) for c in self.captures(sid)]
         return found
-
-
-def write_downloads(citations: list[Citation], output: Path) -> list[Path]:
-    """Write cite.bib, cite.ris and cite.json into each citable page's folder, which exists (see
-    CiteBook.all); return the files written. One thread: the build runs this in its worker
-    process beside Pelican's, and with four threads there the whole build of 1,000 events was a
-    sixth slower on this machine's disk."""
-    written = []
-    for citation in citations:
-        folder = output / citation.folder
-        for ext, _, writer, _ in EXPORTS:
-            path = folder / f"cite.{ext}"
-            write_if_changed(path, writer(citation.item).encode("utf-8"))  # RIS keeps its CRLF
-            written.append(path)
-    return written

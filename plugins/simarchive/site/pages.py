@@ -1,110 +1,104 @@
-"""What is made from our own reading of the site rather than from Pelican's articles: the
+"""What the build makes from our own reading of the site rather than from Pelican's articles: the
 timeline, the catalogue, a page per source and per capture, the 404 page, the JSON exports, the
-citation downloads, and the parts of each event's page that need nothing of Pelican's article.
-The build makes them in its worker process (see build_worker)."""
+citation files and the copies of each capture."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from ..archive.downloads import publish_capture
-from ..cite.book import write_downloads
+from ..cite.book import Citation
+from ..cite.export import EXPORTS
 from ..content.registry import KINDS
 from .axis import build_axis
 from .catalogue import SORTS, catalogue_pages, page_path
-from .output_files import write_if_changed
 from .timeline import facets, timeline_data
 from .timelinejs import timelinejs_data
 from .view import SiteView
 
-#: The parts of an event's page made by the worker, and their templates: the sources with their
-#: captures, the Cite box, the metadata for reference managers, the previous and next events.
-EVENT_PARTS = {"sources": "_event_sources", "cite_box": "_cite", "cite_meta": "_cite_meta",
-               "prevnext": "_event_prevnext"}
+__all__ = ["SitePages", "write_downloads"]
 
 
-class ArchivePages:
-    """Writes through a Pelican generator's templates, given by the glue."""
+def write_text(path: Path, text: str) -> Path:
+    """Write a file that is not a page (no template) into a folder that exists. newline="" keeps
+    the text's own line ends: RIS asks for CRLF."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    return path
 
-    def __init__(self, view: SiteView, generator: Any):
+
+def write_downloads(citations: list[Citation], output: Path) -> list[Path]:
+    """Write cite.bib, cite.ris and cite.json into each citable page's folder; return the files."""
+    written = []
+    for citation in citations:
+        folder = output / citation.folder
+        folder.mkdir(parents=True, exist_ok=True)  # the page's, unless the event is a draft
+        written += [write_text(folder / f"cite.{ext}", writer(citation.item)) for ext, _, writer, _ in EXPORTS]
+    return written
+
+
+def write_json(path: Path, data: dict) -> Path:
+    # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
+    return write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+class SitePages:
+    """Writes our pages through Pelican's writer and templates (given by the glue), and the other
+    files through write_text."""
+
+    def __init__(self, view: SiteView, context: dict, get_template: Callable[[str], Any],
+                 write_page: Callable[..., None], output: Path):
         self.view = view
-        self.generator = generator
-        self.output = Path(generator.output_path)
-        self.files: list[str] = []  # what this process wrote, inside the output folder
+        self.context = context
+        self.get_template = get_template
+        self.write_page = write_page
+        self.output = output
+        self.pages = self.citation_files = self.capture_files = 0  # what write_all wrote
 
-    def write(self, name: str, template: str, **values) -> int:
-        # As Pelican's writer renders a page (its context, output_file, the values), but written
-        # only if changed (see output_files).
-        context = {**self.generator.context, "output_file": name, **values}
-        path = self.output / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_if_changed(path, self.generator.get_template(template).render(context).encode("utf-8"))
-        self.files.append(name)
-        return 1
+    def write(self, name: str, template: str, **values) -> None:
+        self.write_page(name, self.get_template(template), self.context, **values)
+        self.pages += 1
 
-    def written(self) -> list[str]:
-        """Every file this process has written, inside the output folder (see output_files)."""
-        return self.files
-
-    def event_parts(self) -> dict[str, dict[str, str]]:
-        """For each event's page, by slug: the parts that need nothing of Pelican's article (see
-        EVENT_PARTS), as its template would render them (with SITEURL as set: our pages never use
-        relative URLs, which citations could not have anyway)."""
-        templates = {name: self.generator.get_template(template) for name, template in EVENT_PARTS.items()}
-        parts = {}
-        for event in self.view.site.events:
-            values = {**self.generator.context, "article": SimpleNamespace(slug=event.slug, sources=event.sources)}
-            parts[event.slug] = {name: template.render(values) for name, template in templates.items()}
-        return parts
-
-    def write_archive(self) -> tuple[int, int]:
-        """Every page but the timeline and the events, and the citation downloads: (pages, downloads)."""
+    def write_all(self, events: list) -> None:
+        """Everything, given Pelican's articles in time order."""
         view, config = self.view, self.view.config
-        # Every citable page's folder first, each event's among them: Pelican then writes the event
-        # pages into folders that exist, instead of making them while this process makes its own
-        # files (a folder took up to a third of a millisecond of the kernel's time on this machine's disk).
-        citations = view.citebook.all()
-        for citation in citations:
-            (self.output / citation.folder).mkdir(parents=True, exist_ok=True)
-        kinds = [kind for kind in KINDS if any(s.kind == kind for s in view.sources.values())]
-        pages = 0
-        for catalogue in catalogue_pages(view.sources, view.latest):
-            pages += self.write(catalogue.path, "sources", page_name="sources", catalogue=catalogue, sorts=SORTS,
-                                kinds=kinds, page_path=page_path)
+        self.write_timeline(events)
+        self.write_catalogue()
+        self.write_sources()
+        self.write("404.html", "error", page_name="", heading="Page not found",
+                   message="There is no page at this address.")
+        # The output folder exists: Pelican's writer made it for the timeline.
+        write_json(self.output / "timeline.json", timeline_data(view.site, view, config.siteurl))
+        write_json(self.output / "timeline-timelinejs.json",
+                   timelinejs_data(view.site, config.sitename, config.siteurl, config.phases))
+        self.citation_files = len(write_downloads(view.citebook.all(), self.output))
+
+    def write_timeline(self, events: list) -> None:
+        by_year: dict[int, list] = {}
+        for article in events:
+            by_year.setdefault(article.when.sort_key.year, []).append(article)
+        view = self.view
+        self.write("index.html", "timeline", events=events, events_by_year=by_year, page_name="timeline",
+                   axis=build_axis(view.site.events, view.config.phases),
+                   facets=facets(view.site, view.config.phases))
+
+    def write_catalogue(self) -> None:
+        sources = self.view.sources
+        kinds = [kind for kind in KINDS if any(s.kind == kind for s in sources.values())]
+        for catalogue in catalogue_pages(sources, self.view.latest):
+            self.write(catalogue.path, "sources", page_name="sources", catalogue=catalogue, sorts=SORTS,
+                       kinds=kinds, page_path=page_path)
+
+    def write_sources(self) -> None:
+        """A page per source and per capture, and each capture's files beside its page."""
+        view = self.view
         for source in view.sources.values():
-            pages += self.write(f"sources/{source.id}/index.html", "source", source=source, page_name="source")
+            self.write(f"sources/{source.id}/index.html", "source", source=source, page_name="source")
             for capture in view.captures(source.id):
                 folder = f"sources/{source.id}/captures/{capture.timestamp}"
-                pages += self.write(f"{folder}/index.html", "capture", source=source, capture=capture,
-                                    text=view.text(capture), page_name="source")
-                self._record(publish_capture(capture, self.output / folder))
-        pages += self.write("404.html", "error", page_name="", heading="Page not found",
-                            message="There is no page at this address.")
-        self._write_json("timeline.json", timeline_data(view.site, view, config.siteurl))
-        self._write_json("timeline-timelinejs.json",
-                         timelinejs_data(view.site, config.sitename, config.siteurl, config.phases))
-        downloads = write_downloads(citations, self.output)
-        self._record(downloads)
-        return pages + 2, len(downloads)
-
-    def write_timeline(self, cards: list) -> int:
-        """The timeline, from the cards of Pelican's articles in our time order (see build_worker)."""
-        view = self.view
-        by_year: dict[int, list] = {}
-        for card in cards:
-            by_year.setdefault(card.when.sort_key.year, []).append(card)
-        return self.write("index.html", "timeline", events=cards, events_by_year=by_year, page_name="timeline",
-                          axis=build_axis(view.site.events, view.config.phases),
-                          facets=facets(view.site, view.config.phases))
-
-    def _write_json(self, name: str, data: dict) -> None:
-        # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-        write_if_changed(self.output / name, text.encode("utf-8"))
-        self.files.append(name)
-
-    def _record(self, paths: list[Path]) -> None:
-        self.files += [path.relative_to(self.output).as_posix() for path in paths]
+                self.write(f"{folder}/index.html", "capture", source=source, capture=capture,
+                           text=view.text(capture), page_name="source")
+                self.capture_files += len(publish_capture(capture, self.output / folder))

@@ -1,13 +1,12 @@
-"""The Pelican glue, and the only module that imports Pelican: signals, a generator, and the
-worker's pages."""
+"""The Pelican glue, and the only module that imports Pelican: signals and our generator."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pelican import signals
 from pelican.contents import Article
@@ -19,16 +18,12 @@ from ..content.events import split_list
 from ..content.references import References
 from ..content.site import Site, load_site
 from ..errors import ConfigError
-from .output_files import OutputFiles, theme_static_files
+from .pages import SitePages
 from .view import SiteView, install
-from .worker import ArchiveWorker
-
-if TYPE_CHECKING:
-    from .pages import ArchivePages
 
 logger = logging.getLogger(__name__)
-#: Where a build that writes over the previous one keeps what it wrote (see output_files).
-OUTPUT_FILES = "SIMARCHIVE_OUTPUT_FILES"
+#: The build's SiteView, in the context Pelican shares between the generators of one run.
+VIEW = "SIMARCHIVE_VIEW"
 
 
 def _config(settings: dict) -> Config:
@@ -36,11 +31,30 @@ def _config(settings: dict) -> Config:
     return Config.from_settings(settings, Path(settings["PATH"]).parent)
 
 
+def _inside(folder: Path, path: Path) -> bool:
+    folder, path = Path(os.path.realpath(folder)), Path(os.path.realpath(path))
+    return path == folder or folder in path.parents
+
+
+def check_output(settings: dict, config: Config) -> None:
+    """Refuse to build into a folder that Pelican would empty while it holds the evidence (or
+    the content, the index or the theme): DELETE_OUTPUT_DIRECTORY deletes everything in it."""
+    if not settings["DELETE_OUTPUT_DIRECTORY"]:
+        return
+    held = [f"{name} {path}" for name, path in (("PATH", config.content), ("SIMARCHIVE_ARCHIVE", config.archive),
+                                                 ("SIMARCHIVE_INDEX", config.index), ("THEME", config.theme))
+            if _inside(config.output, path)]
+    if held:
+        raise ConfigError(f"OUTPUT_PATH {config.output} holds {', '.join(held)}, and DELETE_OUTPUT_DIRECTORY "
+                          "empties it before each build; set OUTPUT_PATH to a folder of its own")
+
+
 def checked_site(settings: dict) -> tuple[Config, Site]:
     """Read and validate everything before anything is written; report each problem once, then
     stop the build."""
     try:
         config = _config(settings)
+        check_output(settings, config)
     except ConfigError as e:
         logger.error("simarchive: %s", e)
         raise SystemExit(1) from None
@@ -80,108 +94,40 @@ def number_citations(instance) -> None:
 
 def _view(generator) -> SiteView:
     # One SiteView per build, kept in the context dict that Pelican shares between the
-    # generators of one run (not in module state): reading the content and the archive once
-    # instead of once per generator saves a fifth of the build on 1,000 events. It is made
-    # when the first generator is, before any content is read or output written, so the
-    # content is also validated there, once per run (autoreload included).
-    view = generator.context.get("SIMARCHIVE_VIEW")
+    # generators of one run (not in module state, so each autoreload run reads the site afresh).
+    # It is made when the first generator is, before Pelican empties the output folder, so
+    # content with a problem stops the build with the previous output still in place.
+    view = generator.context.get(VIEW)
     if view is None:
-        view = generator.context["SIMARCHIVE_VIEW"] = SiteView(*checked_site(generator.settings))
+        view = generator.context[VIEW] = SiteView(*checked_site(generator.settings))
     return view
 
 
 def add_globals(generator) -> None:
-    """Give every template the registry and the archive status, through one object: `sim`; and
-    start the build's worker, now that the content is known to be sound."""
+    """Give every template the registry, the archive status and the citations: `sim` and
+    `citebook`."""
     install(generator.env, _view(generator))
-    _worker(generator)
-    settings = generator.settings
-    if OUTPUT_FILES not in generator.context and not settings["DELETE_OUTPUT_DIRECTORY"]:
-        generator.context[OUTPUT_FILES] = OutputFiles(generator.output_path, settings["OUTPUT_RETENTION"])
 
 
-def record_written(path: str, context: dict | None = None, **_) -> None:
-    """Pelican wrote a page or a feed (its writer is given the generators' shared context)."""
-    files = (context or {}).get(OUTPUT_FILES)
-    if files is not None:
-        files.add(path)
+class ArchiveGenerator(Generator):
+    """Writes what comes from our reading of the site: the timeline, the archive's pages, the
+    JSON exports, the citation files and the copies of the captures (see pages.py)."""
 
-
-def archive_pages(settings: dict) -> ArchivePages:
-    """In the worker process: Pelican's template environment over our own reading of the site,
-    which the main process has already checked and reported on."""
-    from .pages import ArchivePages  # only the worker writes these pages
-
-    config = _config(settings)
-    view = SiteView(config, load_site(config))
-    generator = Generator(context=settings.copy(), settings=settings, path=settings["PATH"],
-                          theme=settings["THEME"], output_path=settings["OUTPUT_PATH"])
-    install(generator.env, view)
-    return ArchivePages(view, generator)
-
-
-def _worker(generator) -> ArchiveWorker:
-    # One worker per build, in the run's shared context like the view.
-    worker = generator.context.get("SIMARCHIVE_WORKER")
-    if worker is None:
-        worker = generator.context["SIMARCHIVE_WORKER"] = ArchiveWorker(archive_pages, generator.settings)
-    return worker
-
-
-def start_archive(generator) -> None:
-    """Start the worker on the archive's pages as soon as Pelican is past emptying the output
-    (publishconf.py asks for that): at the first event read (Pelican sends this before each one).
-    With no event, it starts later."""
-    _worker(generator).write_archive()
-
-
-class SimGenerator(Generator):
-    """Hands the timeline to the build's worker and waits for it (see build_worker)."""
-
-    def refresh_metadata_intersite_links(self) -> None:
-        # Pelican calls this on each generator once every article is final (its links resolved)
-        # and before any page is written: the worker draws the timeline while Pelican writes the
-        # event pages, with the parts of them the worker has made meanwhile.
-        worker = _worker(self)
+    def generate_context(self) -> None:
+        # Pelican's articles are read by now (its generators run first). The timeline lists them
+        # in the site's time order, the order of timeline.json and of the previous/next links.
         articles = {a.slug: a for a in self.context.get("articles", [])}
-        worker.write_timeline([articles[e.slug] for e in _view(self).site.events if e.slug in articles])
-        for slug, parts in worker.event_parts().items():
-            if slug in articles:
-                articles[slug].parts = parts
+        self.events = [articles[e.slug] for e in _view(self).site.events if e.slug in articles]
 
     def generate_output(self, writer) -> None:
-        pages, downloads, files = _worker(self).result()
-        logger.info("simarchive: the worker wrote %d pages and %d citation downloads", pages, downloads)
-        output = self.context.get(OUTPUT_FILES)
-        if output is not None:
-            output.update(files)
-            self.prune_output(output)
-
-    def prune_output(self, output: OutputFiles) -> None:
-        """Remove from the output what this build no longer makes. Pelican's pages are written by
-        now; its static files are copied after this, so they are kept by name."""
-        settings, config = self.settings, _view(self).config
-        held = [str(p) for p in (config.content, config.archive, config.index, self.theme) if output.holds(p)]
-        if held:
-            # Pelican's own DELETE_OUTPUT_DIRECTORY stops short of a folder holding the content, likewise.
-            logger.warning("simarchive: the output folder %s holds %s, so nothing is removed from it; "
-                           "set OUTPUT_PATH to a folder of its own", output.output, ", ".join(held))
-            return
-        if settings["OUTPUT_SOURCES"]:
-            logger.warning("simarchive: OUTPUT_SOURCES is on, so files this build no longer makes are left "
-                           "in the output; set DELETE_OUTPUT_DIRECTORY = True to start from an empty folder")
-            return
-        output.update(static.save_as for static in self.context.get("staticfiles", []))
-        output.update(theme_static_files(self.theme, settings["THEME_STATIC_PATHS"], settings["THEME_STATIC_DIR"],
-                                         settings["IGNORE_FILES"]))
-        removed = output.prune()
-        if removed:
-            logger.info("simarchive: removed %d file(s) this build no longer makes, such as %s",
-                        len(removed), removed[0])
+        pages = SitePages(_view(self), self.context, self.get_template, writer.write_file, Path(self.output_path))
+        pages.write_all(self.events)
+        logger.info("simarchive: wrote %d pages, timeline.json, timeline-timelinejs.json, %d citation files and "
+                    "%d capture files", pages.pages, pages.citation_files, pages.capture_files)
 
 
 def get_generators(pelican):
-    return SimGenerator
+    return ArchiveGenerator
 
 
 def index_site(pelican) -> None:
@@ -200,8 +146,5 @@ def register() -> None:
     signals.article_generator_context.connect(event_metadata)
     signals.content_object_init.connect(number_citations)
     signals.generator_init.connect(add_globals)
-    signals.article_generator_preread.connect(start_archive)
     signals.get_generators.connect(get_generators)
-    signals.content_written.connect(record_written)
-    signals.feed_written.connect(record_written)
     signals.finalized.connect(index_site)

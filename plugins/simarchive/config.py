@@ -79,6 +79,9 @@ class Config:
     #: The PEM file of the TSA's root certificate (and any intermediates) that `verify` checks
     #: each token's signature against (SIMARCHIVE_TSA_CERT).
     tsa_cert: Path | None = None
+    #: Whether this build is a publish: it leaves a mark in the archive of the watch checks that
+    #: /changes/ showed, so that the next publish lists only what came after (SIMARCHIVE_MARK_PUBLISH).
+    mark_publish: bool = False
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], base: Path) -> Config:
@@ -104,6 +107,9 @@ class Config:
             raise ConfigError(f"{PREFIX}MAX_QUERY must be a whole number of at least 10")
         content = path("PATH", "content")
         capture = _capture_settings(cls, settings)
+        mark = settings.get(f"{PREFIX}MARK_PUBLISH", False)
+        if not isinstance(mark, bool):
+            raise ConfigError(f"{PREFIX}MARK_PUBLISH must be True or False, not {mark!r}")
         tsa_cert = settings.get(f"{PREFIX}TSA_CERT")
         if tsa_cert is not None:
             tsa_cert = path(f"{PREFIX}TSA_CERT", "")
@@ -119,6 +125,7 @@ class Config:
             siteurl=str(settings.get("SITEURL", "")).rstrip("/"),
             max_query=max_query,
             tsa_cert=tsa_cert,
+            mark_publish=mark,
             search_seconds=_number(settings, cls, "search_seconds", float, 0.01),
             **capture,
         )

@@ -30,7 +30,7 @@ class RobustLink:
 
     original: str
     version_url: str | None  # our capture's page, else the Wayback Machine's page for the day
-    version_date: str | None  # YYYY-MM-DD: the day of the version linked
+    version_date: str | None  # YYYY-MM-DD, the day of the version linked (YYYY or YYYY-MM when only that is known)
     ours: str | None  # "our copy of 2 Dec 2026", when version_url is our capture
     wayback: str  # the Wayback Machine's page for the day (or its list of snapshots)
 

@@ -30,10 +30,9 @@ def words(element) -> str:
     return " ".join(element.get_text().split())
 
 
-@pytest.fixture
-def watched_site(site, pages, tsa):
-    """island-news and letter captured (and timestamped) from loopback; then island-news's page
-    changes and letter's is gone, and the watch finds so."""
+def watch(site, pages, tsa, island, letter):
+    """island-news and letter captured (and timestamped) from loopback; then their pages become
+    island and letter, the watch finds so, and the site is built."""
     registry = site.content / "sources.toml"
     text = registry.read_text(encoding="utf-8")
     text = text.replace("https://example.org/island/pilot", pages.url("/island"))
@@ -47,12 +46,32 @@ def watched_site(site, pages, tsa):
     pages.routes["/island"] = pages.routes["/letter"] = ORIGINAL
     result = site.run("capture", "island-news", "letter", "--allow-private")
     assert result.returncode == 0, result.stdout + result.stderr
-    pages.routes["/island"], pages.routes["/letter"] = CHANGED, (410, b"gone", {})
+    pages.routes["/island"], pages.routes["/letter"] = island, letter
+    pages.routes["/elsewhere"] = ORIGINAL
     result = site.run("watch", "--allow-private")
     assert result.returncode == 3, result.stdout + result.stderr
     assert site.run("verify").returncode == 0
     assert site.build().returncode == 0
     return site
+
+
+@pytest.fixture
+def watched_site(site, pages, tsa):
+    """island-news's page changed, letter's is gone."""
+    return watch(site, pages, tsa, CHANGED, (410, b"gone", {}))
+
+
+def test_the_site_shows_a_page_that_moved_and_one_that_blocks_us(site, pages, tsa):
+    watch(site, pages, tsa, (301, b"", {"Location": "/elsewhere"}), (403, b"no", {}))
+    moved = words(soup(site, "sources/island-news/index.html").select_one("dd.watch-status"))
+    assert moved.startswith(f"The original moved to {pages.url('/elsewhere')} (found on ")
+    blocked = words(soup(site, "sources/letter/index.html").select_one("dd.watch-status"))
+    assert blocked.startswith("The original has been blocked to us since ") and "HTTP 403 Forbidden" in blocked
+    for status, title in (("moved", "Pilot pairs police and nurses on the Isle of Wight"),
+                          ("blocked", "Position on the programme")):
+        rows = soup(site, f"sources/status/{status}/index.html").select("table.catalogue tbody th a")
+        assert [a.get_text() for a in rows] == [title]
+    assert len(soup(site, "changes/index.html").select("table.changes tbody tr")) == 2
 
 
 def test_the_source_page_says_the_original_changed_and_which_copy_is_cited(watched_site):

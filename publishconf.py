@@ -8,3 +8,5 @@ from pelicanconf import *  # noqa: E402,F403 - Pelican's convention for publishc
 
 SITEURL = os.environ.get("SITEURL", "")
 RELATIVE_URLS = False
+# /changes/ lists the watch's findings since the last publish: this build marks them published.
+SIMARCHIVE_MARK_PUBLISH = True

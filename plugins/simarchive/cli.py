@@ -19,6 +19,7 @@ from .config import Config, load_config
 from .content.site import load_site
 from .errors import SimArchiveError
 from .search.api import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS, whole_number
+from .watch.cli import add_watch_parser
 
 __all__ = ["ExitStatus", "main"]
 
@@ -149,6 +150,35 @@ def cmd_cite(args: argparse.Namespace, config: Config) -> int:
     return ExitStatus.OK
 
 
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    """Write the captures of the chosen sources (or of all) into one WACZ."""
+    from .archive.store import list_captures
+    from .archive.wacz import write_wacz
+    from .content.registry import load_sources
+    from .errors import SelectionError
+
+    registry, problems = load_sources(config.sources)
+    if problems:
+        raise SimArchiveError(f"{len(problems)} problem(s) in {config.sources}; run `sim-archive check`")
+    unknown = [i for i in args.ids if i not in registry]
+    if unknown:
+        raise SelectionError(f"unknown source id {', '.join(map(repr, unknown))} (not in {config.sources})")
+    ids = list(dict.fromkeys(args.ids)) or list(registry)
+    captures = [c for sid in ids for c in list_captures(config.archive, sid)]
+    if not captures:
+        raise SelectionError(f"no captures of {', '.join(args.ids) or 'any source'} in {config.archive}; "
+                             "capture them first")
+    exported = list(dict.fromkeys(c.source_id for c in captures))
+    out = args.output or Path(f"{ids[0]}.wacz" if len(ids) == 1 else "sim-archive.wacz")
+    titles = {sid: source.title for sid, source in registry.items()}
+    what = registry[exported[0]].title if len(exported) == 1 else f"{config.sitename}: every capture"
+    site = f" ({config.siteurl}/)" if config.siteurl else ""
+    write_wacz(out, captures, titles=titles, title=what,
+               description=f"Captures of {len(exported)} source(s) by {config.sitename}{site}")
+    print(f"Wrote {out}: {len(captures)} capture(s) of {len(exported)} source(s).")
+    return ExitStatus.OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sim-archive", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -194,7 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="waitress threads, each answering one request at a time (default 32)")
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("export", help="export captures as a WACZ, for ReplayWeb.page, pywb and other tools")
+    p.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source with a capture)")
+    p.add_argument("--wacz", action="store_true", required=True,
+                   help="as a WACZ (Web Archive Collection Zipped, the one format so far)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="the file to write (default: ID.wacz for one source, else sim-archive.wacz)")
+    p.set_defaults(func=cmd_export)
+
     add_capture_parsers(sub)
+    add_watch_parser(sub)
     return parser
 
 

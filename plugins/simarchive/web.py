@@ -42,6 +42,8 @@ SECURITY_HEADERS = {
 #: Evidence and citation files are saved, never shown: a captured PDF or WARC is hostile input.
 DOWNLOADS = {
     ".warc.gz": "application/warc",
+    ".wacz": "application/wacz",
+    ".tsr": "application/timestamp-reply",
     ".pdf": "application/pdf",
     ".bib": "application/x-bibtex; charset=utf-8",
     ".ris": "application/x-research-info-systems; charset=utf-8",

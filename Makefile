@@ -10,12 +10,12 @@ PYTEST_ARGS ?=
 help:
 	@echo "make serve   build the site and the search index, then serve both on http://127.0.0.1:$(PORT)/"
 	@echo "make test    run the whole test suite"
-	@echo "make html    build the site into output/ and the index into var/"
+	@echo "make html    build the site (published as output/) and the index into var/"
 	@echo "make check   validate content/ without building"
 	@echo "make capture capture every source not captured yet (needs the internet)"
 	@echo "make verify  re-read and re-hash every capture in archive/"
 	@echo "make clean   remove output/, var/ and .venv/"
-	@echo "make bench   run bench/search.py (about 10 minutes; not part of make test)"
+	@echo "make bench   run bench/search.py (a few minutes; not part of make test)"
 
 # Reinstalled whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -24,8 +24,9 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# A new build each time, published by switching the output symlink (docs/serving.md).
 html: $(BIN)/.installed
-	$(BIN)/pelican --log-handler plain --settings pelicanconf.py
+	$(BIN)/sim-archive build
 
 # A local preview: built with SITEURL set to the address it is served on, so that its citations,
 # canonical links and feed carry working absolute links.
@@ -52,4 +53,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/search.py
 
 clean:
-	rm -rf output var $(VENV)
+	rm -rf output output.builds var $(VENV)

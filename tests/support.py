@@ -140,4 +140,4 @@ def serving(settings: Path, threads: int = 2, port: int = 0) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
-        app.application.searcher.close()
+        app.search.searcher.close()

@@ -180,7 +180,8 @@ def test_nothing_jumps_while_the_scripts_start(open_page):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["/", "/events/2016-fellowship/", "/sources/island-news/", "/search?q=Isle"])
+@pytest.mark.parametrize("path", ["/", "/events/2016-fellowship/", "/sources/island-news/", "/search?q=Isle",
+                                  "/changes/", "/sources/status/changed/"])
 def test_axe_finds_no_wcag_violations(open_page, path, scheme):
     from axe_playwright_python.sync_playwright import Axe
 

@@ -141,7 +141,8 @@ def test_every_event_and_source_gets_its_page_and_citation_files_and_the_log_cou
     assert sorted(p.parent.name for p in site.output.glob("sources/*/sim-timeline-*.ris")) == sorted(registry)
     downloads = [p for p in site.output.rglob("sim-timeline-*") if p.suffix in {".bib", ".ris", ".json"}]
     assert len(downloads) == 3 * (len(events) + len(registry))
-    pages = [site.output / "index.html", site.output / "404.html", *site.output.glob("sources/**/index.html")]
+    pages = [site.output / "index.html", site.output / "404.html", site.output / "changes" / "index.html",
+             *site.output.glob("sources/**/index.html")]
     assert (f"simarchive: wrote {len(pages)} pages, timeline.json, timeline-timelinejs.json, "
             f"{len(downloads)} citation files and 0 capture files") in result.log.splitlines()
 

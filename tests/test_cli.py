@@ -58,3 +58,44 @@ def test_a_settings_file_that_is_not_python_is_named_with_its_line(tmp_path, cap
     path.write_text(text, encoding="utf-8")
     assert main(["--settings", str(path), "check"]) == 1
     assert capsys.readouterr().err == f"sim-archive: {message.format(path=path)}\n"
+
+
+def test_serve_on_a_port_in_use_says_so(built_site, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--settings", str(built_site.settings), "serve", "--port", str(port)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"sim-archive: port {port} on 127.0.0.1 is in use by another program; stop it, or choose another "
+        "port with --port (make serve: PORT=8080 make serve)")
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "８０", "80a"])
+def test_serve_refuses_a_port_that_is_not_one(built_site, capsys, port):
+    with pytest.raises(SystemExit) as stop:
+        main(["--settings", str(built_site.settings), "serve", "--port", port])
+    assert stop.value.code == 2
+    assert f"argument --port: {port!r} is not a port: a whole number from 1 to 65535, or 0 for any" in \
+        capsys.readouterr().err
+
+
+def test_serve_prints_the_port_it_listens_on(built_site):
+    import subprocess
+    import urllib.request
+
+    from support import BIN
+
+    server = subprocess.Popen([str(BIN / "sim-archive"), "--settings", str(built_site.settings), "serve",
+                               "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(0)
+        assert int(url.rsplit(":", 1)[1].strip("/")) > 0
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -15,12 +15,13 @@ from simarchive.config import Config
 from support import REPO
 
 PACKAGE = REPO / "plugins" / "simarchive"
-STAGES = ("content", "capture", "archive", "search", "cite", "site")
+STAGES = ("content", "capture", "archive", "search", "cite", "site", "watch")
 #: What each stage may import of ours (errors and config are shared by all).
 MAY_IMPORT = {
     "archive": set(),
     "content": {"archive"},
     "capture": {"content", "archive"},
+    "watch": {"content", "archive", "capture"},
     "search": {"content", "archive"},
     "cite": {"content", "archive"},
     "site": {"content", "archive", "search", "cite"},

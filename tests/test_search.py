@@ -185,3 +185,19 @@ def test_while_typing_the_last_word_is_also_the_beginning_of_a_word(searcher):
     done = searcher.search(SearchRequest("jennings contr ", partial=True))  # a space: the word is whole
     assert (done.total, done.completed) == (0, None)
     assert searcher.search(SearchRequest('"paul jennings"', partial=True)).completed is None
+
+
+def test_a_word_only_in_a_pages_full_text_is_found_below_its_main_text(tmp_path):
+    """fulltext.txt (the page's whole visible text) is searched too, weighted below the main
+    text, and a word found only there gets its passage from there."""
+    site = make_search_site(tmp_path)
+    agency = next((site.archive / "agency-page").iterdir())
+    (agency / "fulltext.txt").write_text("Menu: zeppelin timetables.\n\n" + (agency / "text.txt").read_text())
+    island = sorted((site.archive / "island-news").iterdir())[-1]
+    (island / "text.txt").write_text((island / "text.txt").read_text() + "A zeppelin was seen.\n")
+    config = load_config(site.settings)
+    index_site(config)
+    searcher = Searcher(config.index, config.archive, config.max_query)
+    hits = searcher.search(SearchRequest("zeppelin")).hits
+    assert [h.id for h in hits] == ["source:island-news", "source:agency-page"]
+    assert "<mark>zeppelin</mark> timetables" in hits[1].passages[0].html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import logging
@@ -18,6 +19,7 @@ from .config import Config, load_config
 from .content.site import load_site
 from .errors import SimArchiveError
 from .search.api import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS, whole_number
+from .watch.cli import add_watch_parser
 
 __all__ = ["ExitStatus", "main"]
 
@@ -84,17 +86,40 @@ def cmd_index(args: argparse.Namespace, config: Config) -> int:
     return ExitStatus.OK
 
 
+def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    """Build the site and the search index into a new folder, then publish it in one switch."""
+    from .site.publish import build_and_publish
+
+    extra = ["--extra-settings", f"SITEURL={json.dumps(args.siteurl)}"] if args.siteurl is not None else []
+    return build_and_publish(args.settings, extra)
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the built site and search with waitress."""
-    import waitress
+    from waitress.server import create_server
 
     from .web import WAITRESS, create_app
 
     if not (config.output / "index.html").is_file():
         raise SimArchiveError(f"{config.output}: no built site; run `make html` first")
-    print(f"Serving {config.output} with search on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    waitress.serve(create_app(config), host=args.host, port=args.port, threads=args.threads, **WAITRESS)
+    try:
+        server = create_server(create_app(config), host=args.host, port=args.port, threads=args.threads,
+                               **WAITRESS)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise SimArchiveError(f"port {args.port} on {args.host} is in use by another program; stop it, or "
+                                  "choose another port with --port (make serve: PORT=8080 make serve)") from None
+        raise SimArchiveError(f"cannot listen on {args.host}:{args.port} ({e.strerror})") from None
+    print(f"Serving {config.output} with search on http://{args.host}:{server.effective_port}/ (Ctrl-C stops)",
+          flush=True)
+    server.run()
     return ExitStatus.OK
+
+
+def _port(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port: a whole number from 1 to 65535, or 0 for any")
+    return int(value)
 
 
 def _up_to(high: int):
@@ -122,6 +147,35 @@ def cmd_cite(args: argparse.Namespace, config: Config) -> int:
               "set it (as publishconf.py does) for citations to publish", file=sys.stderr)
     ext = EXPORT_KEYS.get(args.style)
     print(citation.export(ext) if ext else citation.style(args.style).text(), end="" if ext else "\n")
+    return ExitStatus.OK
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    """Write the captures of the chosen sources (or of all) into one WACZ."""
+    from .archive.store import list_captures
+    from .archive.wacz import write_wacz
+    from .content.registry import load_sources
+    from .errors import SelectionError
+
+    registry, problems = load_sources(config.sources)
+    if problems:
+        raise SimArchiveError(f"{len(problems)} problem(s) in {config.sources}; run `sim-archive check`")
+    unknown = [i for i in args.ids if i not in registry]
+    if unknown:
+        raise SelectionError(f"unknown source id {', '.join(map(repr, unknown))} (not in {config.sources})")
+    ids = list(dict.fromkeys(args.ids)) or list(registry)
+    captures = [c for sid in ids for c in list_captures(config.archive, sid)]
+    if not captures:
+        raise SelectionError(f"no captures of {', '.join(args.ids) or 'any source'} in {config.archive}; "
+                             "capture them first")
+    exported = list(dict.fromkeys(c.source_id for c in captures))
+    out = args.output or Path(f"{ids[0]}.wacz" if len(ids) == 1 else "sim-archive.wacz")
+    titles = {sid: source.title for sid, source in registry.items()}
+    what = registry[exported[0]].title if len(exported) == 1 else f"{config.sitename}: every capture"
+    site = f" ({config.siteurl}/)" if config.siteurl else ""
+    write_wacz(out, captures, titles=titles, title=what,
+               description=f"Captures of {len(exported)} source(s) by {config.sitename}{site}")
+    print(f"Wrote {out}: {len(captures)} capture(s) of {len(exported)} source(s).")
     return ExitStatus.OK
 
 
@@ -159,14 +213,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--capture", metavar="TIMESTAMP", help="cite this capture of a source (default: the latest)")
     p.set_defaults(func=cmd_cite)
 
+    p = sub.add_parser("build", help="build the site and the index, then publish the site in one switch")
+    p.add_argument("--siteurl", metavar="URL", help="SITEURL for this build (default: the settings' own)")
+    p.set_defaults(func=cmd_build)
+
     p = sub.add_parser("serve", help="serve the built site with search")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000, help="1 to 65535, or 0 for any free port (default 8000)")
     p.add_argument("--threads", type=_up_to(1000), default=32,
                    help="waitress threads, each answering one request at a time (default 32)")
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("export", help="export captures as a WACZ, for ReplayWeb.page, pywb and other tools")
+    p.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source with a capture)")
+    p.add_argument("--wacz", action="store_true", required=True,
+                   help="as a WACZ (Web Archive Collection Zipped, the one format so far)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="the file to write (default: ID.wacz for one source, else sim-archive.wacz)")
+    p.set_defaults(func=cmd_export)
+
     add_capture_parsers(sub)
+    add_watch_parser(sub)
     return parser
 
 

@@ -77,6 +77,15 @@ class Config:
     extract_memory: int = 1024
     #: Most pages of one PDF whose text is extracted (SIMARCHIVE_EXTRACT_PAGES).
     extract_pages: int = 5000
+    #: The RFC 3161 Time-Stamp Authority each new capture's manifest is sent to, or None for no
+    #: timestamps (SIMARCHIVE_TSA_URL).
+    tsa_url: str | None = None
+    #: The PEM file of the TSA's root certificate (and any intermediates) that `verify` checks
+    #: each token's signature against (SIMARCHIVE_TSA_CERT).
+    tsa_cert: Path | None = None
+    #: Whether this build is a publish: it leaves a mark in the archive of the watch checks that
+    #: /changes/ showed, so that the next publish lists only what came after (SIMARCHIVE_MARK_PUBLISH).
+    mark_publish: bool = False
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], base: Path) -> Config:
@@ -88,11 +97,12 @@ class Config:
                 f"unknown setting {', '.join(unknown)}; known settings are {', '.join(sorted(known))}"
             )
 
-        def path(key: str, default: str) -> Path:
+        def path(key: str, default: str, *, follow: bool = True) -> Path:
             value = settings.get(key, default)
             if not isinstance(value, str | Path):
                 raise ConfigError(f"{key} must be a path, not {type(value).__name__}")
-            return (base / value).resolve()
+            given = base / value
+            return given.resolve() if follow else given.parent.resolve() / given.name
 
         phases = settings.get(f"{PREFIX}PHASES", cls.phases)
         if not isinstance(phases, list | tuple) or not all(isinstance(p, str) for p in phases):
@@ -102,9 +112,17 @@ class Config:
             raise ConfigError(f"{PREFIX}MAX_QUERY must be a whole number of at least 10")
         content = path("PATH", "content")
         capture = _capture_settings(cls, settings)
+        mark = settings.get(f"{PREFIX}MARK_PUBLISH", False)
+        if not isinstance(mark, bool):
+            raise ConfigError(f"{PREFIX}MARK_PUBLISH must be True or False, not {mark!r}")
+        tsa_cert = settings.get(f"{PREFIX}TSA_CERT")
+        if tsa_cert is not None:
+            tsa_cert = path(f"{PREFIX}TSA_CERT", "")
         return cls(
             content=content,
-            output=path("OUTPUT_PATH", "output"),
+            # Not resolved through its own name: it is the symlink each published build switches
+            # (site/publish.py), which the server must follow.
+            output=path("OUTPUT_PATH", "output", follow=False),
             theme=path("THEME", "theme"),
             sources=path(f"{PREFIX}SOURCES", str(content / "sources.toml")),
             archive=path(f"{PREFIX}ARCHIVE", "archive"),
@@ -114,6 +132,8 @@ class Config:
             siteurl=str(settings.get("SITEURL", "")).rstrip("/"),
             max_query=max_query,
             **_corrections(settings),
+            tsa_cert=tsa_cert,
+            mark_publish=mark,
             search_seconds=_number(settings, cls, "search_seconds", float, 0.01),
             **capture,
         )
@@ -172,7 +192,10 @@ def _capture_settings(cls: type[Config], settings: dict[str, Any]) -> dict[str, 
     wayback = settings.get(f"{PREFIX}WAYBACK_URL", cls.wayback_url)
     if not isinstance(wayback, str) or url_problem(wayback):
         raise ConfigError(f"{PREFIX}WAYBACK_URL must be an http(s) URL such as https://archive.org")
-    return {**values, "user_agent": agent, "wayback_url": wayback.rstrip("/")}
+    tsa = settings.get(f"{PREFIX}TSA_URL")
+    if tsa is not None and (not isinstance(tsa, str) or url_problem(tsa)):
+        raise ConfigError(f"{PREFIX}TSA_URL must be the http(s) URL of an RFC 3161 Time-Stamp Authority, or None")
+    return {**values, "user_agent": agent, "wayback_url": wayback.rstrip("/"), "tsa_url": tsa}
 
 
 def _run_settings(settings_file: Path) -> dict[str, Any]:

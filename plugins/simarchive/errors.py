@@ -35,16 +35,21 @@ class CiteError(SimArchiveError):
 
 
 class CaptureError(SimArchiveError):
-    """Fetching or storing one source failed; carries the URL."""
+    """Fetching or storing one source failed; carries the URL, and the HTTP status if one came."""
 
-    def __init__(self, url: str, message: str):
+    def __init__(self, url: str, message: str, *, status: int | None = None):
         self.url = url
         self.message = message
+        self.status = status
         super().__init__(f"{url}: {message}")
 
 
 class SourceGoneError(CaptureError):
     """The live URL is gone (404, 410, unknown host, refused connection): Wayback may have it."""
+
+
+class HostNotFoundError(SourceGoneError):
+    """The URL's host name does not resolve (the DNS lookup failed)."""
 
 
 class SourceBlockedError(CaptureError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from http import HTTPStatus
 from pathlib import Path
@@ -45,6 +46,8 @@ SECURITY_HEADERS = {
 #: name the Cite box's download link gives.
 DOWNLOADS = (
     ("", ".warc.gz", "application/warc"),
+    ("", ".wacz", "application/wacz"),
+    ("", ".tsr", "application/timestamp-reply"),
     ("", ".pdf", "application/pdf"),
     (DOWNLOAD_PREFIX, ".bib", "application/x-bibtex; charset=utf-8"),
     (DOWNLOAD_PREFIX, ".ris", "application/x-research-info-systems; charset=utf-8"),
@@ -156,13 +159,40 @@ class SearchApp:
         return [data]
 
 
-def app_from_settings(settings: str = "pelicanconf.py") -> WhiteNoise:
+def app_from_settings(settings: str = "pelicanconf.py") -> PublishedSite:
     """The app for another WSGI server, from a settings file (relative to the current folder):
     gunicorn 'simarchive.web:app_from_settings("pelicanconf.py")'."""
     return create_app(load_config(Path(settings)))
 
 
-def create_app(config: Config) -> WhiteNoise:
-    """The whole server: static files from output/ first, then SearchApp."""
-    return WhiteNoise(SearchApp(config), root=str(config.output), index_file=True,
-                      add_headers_function=_add_static_headers)
+class PublishedSite:
+    """The static site through WhiteNoise, over the build that OUTPUT_PATH points to (see
+    site/publish.py). WhiteNoise reads every file's size and headers once, when it starts, so
+    when a build is published a new WhiteNoise is made over the new build, and a page is never
+    sent with another build's length or ETag; requests under way finish from the build before,
+    which publishing keeps."""
+
+    def __init__(self, config: Config):
+        self.output = config.output
+        self.search = SearchApp(config)
+        self._lock = threading.Lock()
+        self._root: str | None = None
+        self._static: WhiteNoise | None = None
+
+    def static(self) -> WhiteNoise:
+        root = os.path.realpath(self.output)
+        if root != self._root:
+            with self._lock:
+                if root != self._root:
+                    self._static = WhiteNoise(self.search, root=root, index_file=True,
+                                              add_headers_function=_add_static_headers)
+                    self._root = root
+        return self._static
+
+    def __call__(self, environ, start_response):
+        return self.static()(environ, start_response)
+
+
+def create_app(config: Config) -> PublishedSite:
+    """The whole server: static files of the published build first, then SearchApp."""
+    return PublishedSite(config)

@@ -1,4 +1,7 @@
-"""What the build copies out of the archive: each capture's WARC, and a PDF's original file."""
+"""What the build copies out of the archive: each capture's WARC, a PDF's original file, and the
+capture's manifest with its time-stamp token, so that a reader can check the WARC without us:
+`openssl ts -verify` the token against the manifest, `sha256sum --check --ignore-missing` the
+WARC against the manifest."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from .fixity import MANIFEST, TOKEN
 from .store import Capture
 
 logger = logging.getLogger(__name__)
@@ -55,12 +59,17 @@ def publish_capture(capture: Capture, dest: Path) -> list[Path]:
         return []
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(capture.warc_path, dest / WARC_NAME)
+    proofs = [capture.path / name for name in (MANIFEST, TOKEN)]
+    proofs = [p for p in proofs if p.is_file() and not p.is_symlink()]
+    for proof in proofs:
+        shutil.copyfile(proof, dest / proof.name)
+    copied = [dest / WARC_NAME, *(dest / p.name for p in proofs)]
     if not is_pdf(capture):
-        return [dest / WARC_NAME]
+        return copied
     try:
         if _payload(capture.warc_path, dest / PDF_NAME):
-            return [dest / WARC_NAME, dest / PDF_NAME]
+            return [*copied, dest / PDF_NAME]
         logger.warning("simarchive: %s: no response record", capture.warc_path)
     except (OSError, ArchiveLoadFailed) as e:
         logger.warning("simarchive: %s: cannot extract the PDF (%s); run sim-archive verify", capture.warc_path, e)
-    return [dest / WARC_NAME]
+    return copied

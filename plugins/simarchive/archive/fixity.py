@@ -19,9 +19,11 @@ from pathlib import Path
 
 from ..errors import ArchiveError
 
-__all__ = ["MANIFEST", "check_manifest", "file_problems", "read_manifest", "sha256_of", "write_manifest"]
+__all__ = ["MANIFEST", "TOKEN", "check_manifest", "file_problems", "read_manifest", "sha256_of", "write_manifest"]
 
 MANIFEST = "manifest-sha256.txt"
+#: The RFC 3161 token over the manifest (timestamps.py): written after it, so never listed in it.
+TOKEN = MANIFEST + ".tsr"
 CHUNK = 1024 * 1024
 _LINE = re.compile(r"^([0-9a-f]{64})[ \t]+\*?(.+)$")
 
@@ -75,6 +77,8 @@ def write_manifest(folder: Path) -> Path:
     if links:
         path, message = links[0]
         raise ArchiveError(str(path), message)
+    if (folder / TOKEN).exists():  # it would stamp a manifest that is gone: never re-seal over one
+        raise ArchiveError(str(folder / TOKEN), f"a time-stamp token with no {MANIFEST}; not sealing")
     lines = "".join(f"{sha256_of(folder / name)}  {_encode(name)}\n" for name in _files(folder))
     fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=folder)
     try:
@@ -135,6 +139,6 @@ def check_manifest(folder: Path) -> list[tuple[Path, str]]:
     problems += [
         (folder / name, f"not in {MANIFEST}: the file was added after the capture was made")
         for name in _files(folder)
-        if name not in recorded and folder / name not in linked
+        if name not in recorded and folder / name not in linked and name != TOKEN
     ]
     return sorted(problems, key=lambda p: str(p[0]))

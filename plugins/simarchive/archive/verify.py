@@ -6,6 +6,7 @@ result.problems   # [(path, message), ...]: each is an error, naming the capture
 result.unsealed   # captures made before manifests existed: checked as before, reported
 result.leftovers  # temp folders of interrupted captures: reported, not errors
 verify_archive(archive, seal=True)  # also adds a manifest to each unsealed capture that passes
+verify_archive(archive, trust=load_trust(ca))  # and checks each time-stamp token's signature
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from pathlib import Path
 
 from ..errors import ArchiveError
 from . import store
-from .fixity import MANIFEST, check_manifest, file_problems, write_manifest
+from .fixity import MANIFEST, TOKEN, check_manifest, file_problems, write_manifest
+from .timestamps import Trust, check_token
 from .warc import WarcResponse, check_warc
+from .watchlog import WATCH_LOG, check_watch_log
 
 __all__ = ["VerifyResult", "verify_archive", "verify_capture"]
 
@@ -39,6 +42,14 @@ class VerifyResult:
     unsealed: list[Path] = field(default_factory=list)
     #: Captures given a manifest by this run (seal=True), after they passed every check.
     sealed: list[Path] = field(default_factory=list)
+    #: Captures whose time-stamp token was checked (against the TSA's certificates, given trust).
+    timestamped: list[Path] = field(default_factory=list)
+    #: Sealed captures with no time-stamp token (`sim-archive timestamp` adds one).
+    untimestamped: list[Path] = field(default_factory=list)
+    #: Whether the tokens' signatures were checked, or only that each stamps its manifest.
+    signatures_checked: bool = False
+    #: Watch logs read (archive/<source-id>/watch.jsonl), and how many checks they hold.
+    watch_checks: int = 0
 
     @property
     def ok(self) -> bool:
@@ -91,13 +102,15 @@ def _check_files(folder: Path) -> tuple[Problems, bool]:
     return (check_manifest(folder) if sealed else file_problems(folder)), sealed
 
 
-def verify_capture(folder: Path) -> Problems:
-    """The problems of one capture folder, each with the file it is in."""
+def verify_capture(folder: Path, trust: Trust | None = None) -> Problems:
+    """The problems of one capture folder, each with the file it is in; its time-stamp token is
+    checked against its manifest, and against the TSA's certificates when trust is given."""
     if folder.is_symlink():
         return [_link(folder, "a capture folder must be a real folder inside the archive")]
     if not folder.is_dir():
         return [(folder, "is not a folder; a capture is a folder of files")]
     problems, _ = _check_files(folder)
+    problems += check_token(folder, trust)
     reported = {path for path, _ in problems}
     try:
         capture = store.load_capture(folder)
@@ -120,10 +133,23 @@ def verify_capture(folder: Path) -> Problems:
     return problems
 
 
-def _verify_source(folder: Path, result: VerifyResult, seal: bool) -> None:
+def _note_token(entry: Path, result: VerifyResult) -> None:
+    if (entry / TOKEN).is_file():
+        result.timestamped.append(entry)
+    elif (entry / MANIFEST).is_file():
+        result.untimestamped.append(entry)
+
+
+def _verify_source(folder: Path, result: VerifyResult, seal: bool, trust: Trust | None) -> None:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(store.TMP_PREFIX) and entry.is_dir() and not entry.is_symlink():
             continue  # a leftover, reported apart
+        if entry.name == WATCH_LOG:  # not a capture: an append-only log, checked as one
+            names = {p.name for p in store.capture_dirs(folder.parent, folder.name)}
+            problems, checks = check_watch_log(entry, names)
+            result.problems += problems
+            result.watch_checks += checks
+            continue
         if not store.is_capture_name(entry.name):
             kind = "folder" if entry.is_dir() else "file"
             result.problems.append((entry, f"not a capture: a {kind} whose name is not a capture "
@@ -131,8 +157,10 @@ def _verify_source(folder: Path, result: VerifyResult, seal: bool) -> None:
                                            "give it back its name, or move it out of the archive"))
             continue
         result.checked += 1
-        problems = verify_capture(entry)
+        problems = verify_capture(entry, trust)
         result.problems += problems
+        if not problems and not entry.is_symlink():
+            _note_token(entry, result)
         if problems or entry.is_symlink() or (entry / MANIFEST).exists():
             continue
         if seal:
@@ -142,13 +170,14 @@ def _verify_source(folder: Path, result: VerifyResult, seal: bool) -> None:
             result.unsealed.append(entry)
 
 
-def verify_archive(archive: Path, *, seal: bool = False) -> VerifyResult:
+def verify_archive(archive: Path, *, seal: bool = False, trust: Trust | None = None) -> VerifyResult:
     """Re-read and re-hash every capture of every source in the archive.
 
     With seal, a capture with no manifest (made before manifests existed) that passes every
-    check is given one, so from then on every one of its files is checked.
+    check is given one, so from then on every one of its files is checked. With trust (the TSA's
+    certificates), each time-stamp token's signature is checked too, not only its manifest hash.
     """
-    result = VerifyResult()
+    result = VerifyResult(signatures_checked=trust is not None)
     if not archive.is_dir():
         result.problems.append((archive, "no such archive folder (check --archive or SIMARCHIVE_ARCHIVE)"))
         return result
@@ -162,7 +191,7 @@ def verify_archive(archive: Path, *, seal: bool = False) -> VerifyResult:
             result.problems.append((entry, "not a source folder: the archive holds only "
                                            "<source-id>/<timestamp>/ folders"))
         else:
-            _verify_source(entry, result, seal)
+            _verify_source(entry, result, seal, trust)
     logger.info(
         "simarchive: verified %d capture(s): %d problem(s), %d leftover(s), %d with no manifest",
         result.checked, len(result.problems), len(result.leftovers), len(result.unsealed),

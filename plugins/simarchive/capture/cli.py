@@ -14,9 +14,11 @@ from ..config import Config
 from ..errors import SelectionError
 
 if TYPE_CHECKING:
+    from ..archive.verify import VerifyResult
     from .pipeline import CaptureReport, Outcome
 
-__all__ = ["add_capture_parsers", "cmd_capture", "cmd_verify"]
+__all__ = ["add_capture_parsers", "add_path_options", "cmd_capture", "cmd_timestamp", "cmd_verify", "whole_number",
+           "with_paths"]
 
 OK, ERROR = 0, 1
 # The same as capture.VIAS, written out so that building the parser imports no capture code:
@@ -30,13 +32,13 @@ def _timestamp(value: str) -> str:
     return value
 
 
-def _jobs(value: str) -> int:
+def whole_number(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of at least 1")
     return int(value)
 
 
-def _paths(args: argparse.Namespace, config: Config) -> Config:
+def with_paths(args: argparse.Namespace, config: Config) -> Config:
     """--sources and --archive override the settings file for this run."""
     changes = {k: v.resolve() for k in ("sources", "archive") if (v := getattr(args, k))}
     return dataclasses.replace(config, **changes)
@@ -91,7 +93,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     from .pipeline import select_sources
     from .processes import capture_in_processes
 
-    config = _paths(args, config)
+    config = with_paths(args, config)
     registry, problems = load_sources(config.sources)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -125,12 +127,32 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     return OK if report.ok else ERROR
 
 
+def _print_verify_notes(result: VerifyResult, config: Config) -> None:
+    for path in result.leftovers:
+        print(
+            f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete"
+        )
+    for path in result.unsealed:
+        print(f"note: {path}: no manifest (captured before manifests existed), so only its WARC, "
+              "text and capture.json were checked; `sim-archive verify --seal` adds one")
+    for path in result.sealed:
+        print(f"sealed: {path}: manifest-sha256.txt written")
+    if config.tsa_url:
+        for path in result.untimestamped:
+            print(f"note: {path}: no time-stamp token; `sim-archive timestamp` asks {config.tsa_url} for one")
+    if result.timestamped and not result.signatures_checked:
+        print(f"note: {len(result.timestamped)} time-stamp token(s) checked against their manifests only; set "
+              "SIMARCHIVE_TSA_CERT to the TSA's CA certificate to check their signatures too")
+
+
 def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     """Re-read and re-hash every capture; exit 0 only if nothing is wrong."""
+    from ..archive.timestamps import load_trust
     from ..archive.verify import verify_archive
 
-    config = _paths(args, config)
-    result = verify_archive(config.archive, seal=args.seal)
+    config = with_paths(args, config)
+    trust = load_trust(config.tsa_cert) if config.tsa_cert else None
+    result = verify_archive(config.archive, seal=args.seal, trust=trust)
     if args.json:
         print(
             json.dumps(
@@ -141,30 +163,49 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
                     "leftovers": [str(p) for p in result.leftovers],
                     "unsealed": [str(p) for p in result.unsealed],
                     "sealed": [str(p) for p in result.sealed],
+                    "timestamped": [str(p) for p in result.timestamped],
+                    "untimestamped": [str(p) for p in result.untimestamped],
+                    "signatures_checked": result.signatures_checked,
+                    "watch_checks": result.watch_checks,
                 },
                 indent=1,
             )
         )
         return OK if result.ok else ERROR
-    for path in result.leftovers:
-        print(
-            f"note: {path}: left by an interrupted capture; not part of the archive, safe to delete"
-        )
-    for path in result.unsealed:
-        print(f"note: {path}: no manifest (captured before manifests existed), so only its WARC, "
-              "text and capture.json were checked; `sim-archive verify --seal` adds one")
-    for path in result.sealed:
-        print(f"sealed: {path}: manifest-sha256.txt written")
+    _print_verify_notes(result, config)
     for path, message in result.problems:
         print(f"{path}: {message}", file=sys.stderr)
     if not result.ok:
         print(f"{len(result.problems)} problem(s) in {result.checked} capture(s).", file=sys.stderr)
         return ERROR
-    print(f"OK: {result.checked} capture(s) verified in {config.archive}.")
+    stamps = f", {len(result.timestamped)} time-stamp token(s)" if result.timestamped else ""
+    watched = f", {result.watch_checks} watch check(s)" if result.watch_checks else ""
+    print(f"OK: {result.checked} capture(s){stamps}{watched} verified in {config.archive}.")
     return OK
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def cmd_timestamp(args: argparse.Namespace, config: Config) -> int:
+    """Ask the TSA for a token over each sealed capture that has none; exit 0 only if none failed."""
+    from .timestamping import timestamp_archive
+
+    config = with_paths(args, config)
+    if not config.tsa_url:
+        print(f"sim-archive: SIMARCHIVE_TSA_URL is not set in {args.settings}; name an RFC 3161 Time-Stamp "
+              "Authority there to timestamp captures", file=sys.stderr)
+        return ERROR
+    report = timestamp_archive(config.archive, args.ids, config)
+    for path in report.stamped:
+        print(f"timestamped: {path}")
+    for path, reason in report.skipped:
+        if args.verbose:
+            print(f"skipped: {path.parent}: {reason}")
+    for path, reason in report.failed:
+        print(f"failed: {path}: {reason}", file=sys.stderr)
+    print(f"{len(report.stamped)} timestamped, {len(report.skipped)} skipped, {len(report.failed)} failed.")
+    return ERROR if report.failed else OK
+
+
+def add_path_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sources",
         type=Path,
@@ -202,10 +243,10 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
         help="the Wayback snapshot date wanted (default: the source's published date)",
     )
     p.add_argument(
-        "--jobs", type=_jobs, default=4, metavar="N", help="captures at once (default 4)"
+        "--jobs", type=whole_number, default=4, metavar="N", help="captures at once (default 4)"
     )
     p.add_argument(
-        "--processes", type=_jobs, default=1, metavar="N",
+        "--processes", type=whole_number, default=1, metavar="N",
         help="processes, each with --jobs threads: text extraction holds one core per process "
         "(default 1; a host with SIMARCHIVE_DELAY stays in one process)",
     )
@@ -214,7 +255,7 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="allow URLs on loopback or private addresses (refused by default)",
     )
-    _common(p)
+    add_path_options(p)
     p.set_defaults(func=cmd_capture)
 
     p = sub.add_parser("verify", help="re-read and re-hash every capture in the archive")
@@ -224,5 +265,12 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="give each capture made before manifests existed a manifest, once it passes every check",
     )
-    _common(p)
+    add_path_options(p)
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("timestamp",
+                       help="ask the Time-Stamp Authority for a token over each sealed capture without one")
+    p.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source in the archive)")
+    p.add_argument("-v", "--verbose", action="store_true", help="also list the captures skipped")
+    add_path_options(p)
+    p.set_defaults(func=cmd_timestamp)

@@ -88,14 +88,16 @@ def restore_repeats(main: str, fulltext: str) -> str:
     """
     ours, page = _blocks(main), _blocks(fulltext)
     keys = [" ".join(block.split()) for block in page]
-    wanted = {" ".join(block.split()) for block in ours}
+    our_keys = [" ".join(block.split()) for block in ours]
+    wanted = set(our_keys)
     where: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
-        where.setdefault(key, []).append(i)
+        if key in wanted:
+            where.setdefault(key, []).append(i)
     out: list[str] = []
     previous: int | None = None
-    for block in ours:
-        found = [i for i in where.get(" ".join(block.split()), ()) if previous is None or i > previous]
+    for block, key in zip(ours, our_keys, strict=True):
+        found = [i for i in where.get(key, ()) if previous is None or i > previous]
         if found and previous is not None:
             out += [page[g] for g in range(previous + 1, found[0]) if keys[g] in wanted]
         out.append(block)

@@ -270,5 +270,5 @@ def fetch(
             message += f" (after {config.retries} retries)"
         error = (SourceGoneError if final.status in GONE_STATUSES
                  else SourceBlockedError if final.status in BLOCKED_STATUSES else CaptureError)
-        raise error(final.url, message)
+        raise error(final.url, message, status=final.status)
     return Fetched(exchanges)

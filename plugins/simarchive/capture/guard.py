@@ -20,7 +20,7 @@ from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool
 
-from ..errors import CaptureError, SourceGoneError
+from ..errors import CaptureError, HostNotFoundError
 
 __all__ = ["Guard", "GuardedAdapter", "refusal"]
 
@@ -74,10 +74,10 @@ class Guard:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError):
-            raise SourceGoneError(url, f"host '{host}' not found (DNS lookup failed)") from None
+            raise HostNotFoundError(url, f"host '{host}' not found (DNS lookup failed)") from None
         addresses = [str(info[4][0]) for info in infos]
         if not addresses:
-            raise SourceGoneError(url, f"host '{host}' not found (DNS lookup failed)")
+            raise HostNotFoundError(url, f"host '{host}' not found (DNS lookup failed)")
         if not self.allow_private and host not in self.trusted_hosts:
             for address in addresses:
                 if kind := refusal(address):

@@ -30,6 +30,7 @@ from .politeness import HostGate
 from .provenance import compare_with_registry
 from .record import capture_record, warcinfo
 from .routes import Attempt, take_route
+from .timestamping import timestamp_capture
 
 __all__ = [
     "VIAS",
@@ -138,6 +139,17 @@ def _store(source: Source, attempt: Attempt, config: Config, tmp: Path) -> Path:
     return store.commit_capture(tmp, fetched.final.started)
 
 
+def _timestamp(folder: Path, ctx: CaptureRun) -> list[str]:
+    """Ask the TSA (SIMARCHIVE_TSA_URL) for a token over the sealed capture: a TSA that fails
+    leaves the capture as it is, with a warning, for `sim-archive timestamp` to try again."""
+    try:
+        with ctx.gate(urlsplit(ctx.config.tsa_url or "").hostname or ""):
+            timestamp_capture(ctx.session, folder, ctx.config)
+    except CaptureError as e:
+        return [f"not timestamped ({e}); `sim-archive timestamp {folder.parent.name}` asks again"]
+    return []
+
+
 def _failed(source: Source, error: Exception, trail: Sequence[str] = ()) -> Outcome:
     logger.info("simarchive: %s: capture failed: %s", source.id, error)  # the report says it
     return Outcome(source.id, source.url, "failed", reason=str(error), route=", then ".join(trail) or None)
@@ -168,6 +180,7 @@ def _capture_one(source: Source, ctx: CaptureRun, via: str, timestamp: str | Non
         raise
     capture = store.load_capture(folder)
     logger.info("simarchive: %s: captured %s (%s bytes)", source.id, folder, capture.length)
+    stamped = _timestamp(folder, ctx) if ctx.config.tsa_url else []
     return Outcome(
         source.id,
         source.url,
@@ -176,7 +189,7 @@ def _capture_one(source: Source, ctx: CaptureRun, via: str, timestamp: str | Non
         length=capture.length,
         sha256=capture.sha256,
         path=folder,
-        warnings=list(capture.warnings),
+        warnings=[*capture.warnings, *stamped],
         route=attempt.route.path,
         why=attempt.route.why,
     )

@@ -7,9 +7,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from edtf import parse_edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
-
 from ..errors import DateError
 
 __all__ = ["DateError", "EventDate", "parse_when"]
@@ -182,6 +179,11 @@ def parse_when(text: str) -> EventDate:
     for form, read in _FORMS:
         if m := form.match(text):
             return read(text, m)
+    # edtf builds its whole grammar when imported, which every build would pay for; it is needed
+    # only to word the error for a date we refuse, so it is imported here.
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
     try:
         parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError):

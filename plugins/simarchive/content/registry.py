@@ -46,42 +46,11 @@ class Source:
 
 _HEADER = re.compile(r"^\[\s*\"?([^\]\"]+?)\"?\s*\]$")
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*=")
-_QUOTES = ('"""', "'''", '"', "'")
-
-
-def _skip_string(line: str, i: int, quote: str) -> int:
-    """The index just past the closing quote of a string opened before i, or -1 if none on line."""
-    while i < len(line):
-        if quote[0] == '"' and line[i] == "\\":  # basic strings have escapes; literal ones do not
-            i += 2
-        elif line.startswith(quote, i):
-            return i + len(quote)
-        else:
-            i += 1
-    return -1
-
-
-def _scan(line: str, open_quote: str | None, depth: int) -> tuple[str | None, int]:
-    """After one line: the multi-line string still open (if any), and the depth of open brackets."""
-    i = 0
-    if open_quote:
-        i = _skip_string(line, 0, open_quote)
-        if i < 0:
-            return open_quote, depth
-    while i < len(line):
-        char = line[i]
-        if char == "#":
-            break
-        quote = next((q for q in _QUOTES if line.startswith(q, i)), None)
-        if quote:
-            end = _skip_string(line, i + len(quote), quote)
-            if end < 0:
-                return (quote if len(quote) == 3 else None), depth
-            i = end
-            continue
-        depth += (char in "[{") - (char in "]}")
-        i += 1
-    return None, depth
+# What can hide a line break or a bracket from a line-by-line reading: strings (multi-line ones
+# first, so that """ is not read as "" then "), comments, brackets, and the line breaks themselves.
+_TOKEN = re.compile(
+    r'"""(?:\\.|[^\\])*?"""' r"|'''[\s\S]*?'''" r'|"(?:\\.|[^"\\\n])*"' r"|'[^'\n]*'|#[^\n]*|[\[\]{}]|\n"
+)
 
 
 def _table_lines(text: str) -> dict[str, int]:
@@ -92,18 +61,32 @@ def _table_lines(text: str) -> dict[str, int]:
     LF only: str.splitlines() would also break at characters a string may hold (U+2028, a form feed).
     """
     lines: dict[str, int] = {}
-    current = None
-    open_quote: str | None = None
-    depth = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
-        if open_quote is None and depth == 0:
-            if m := _HEADER.match(line):
-                current = m.group(1)
-                lines.setdefault(current, number)
-            elif current and (m := _KEY.match(line)):
-                lines.setdefault(f"{current}.{m.group(1)}", number)
-        open_quote, depth = _scan(raw, open_quote, depth)
+    current: str | None = None
+
+    def read(start: int, number: int) -> None:
+        nonlocal current
+        end = text.find("\n", start)
+        line = text[start : end if end >= 0 else len(text)].strip()
+        if m := _HEADER.match(line):
+            current = m.group(1)
+            lines.setdefault(current, number)
+        elif current and (m := _KEY.match(line)):
+            lines.setdefault(f"{current}.{m.group(1)}", number)
+
+    read(0, 1)
+    number, depth = 1, 0
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if token == "\n":
+            number += 1
+            if depth == 0:
+                read(m.end(), number)
+        elif token in ("[", "{"):
+            depth += 1
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
+        else:  # a string or a comment: the lines a multi-line string spans are not read
+            number += token.count("\n")
     return lines
 
 

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.dmetaphone import double_metaphone
 
-from ..archive.store import Capture, list_captures
+from ..archive.store import FULLTEXT, TEXT, Capture, list_captures
 from ..config import Config
 from ..content.dates import EventDate
 from ..content.events import CITATION, Event
@@ -47,6 +47,7 @@ class Doc:
     text: str = ""  # plain text of its own (an event's summary, a source's note)
     markdown_body: str = ""  # an event's body as written, citation keys included
     text_path: str | None = None  # a capture's text.txt, relative to the archive
+    fulltext_path: str | None = None  # and its fulltext.txt, for a web page
     text_key: str = ""  # what identifies text_path's bytes: captures are never changed
     text_url: str = ""  # the page showing that text (a capture's page), for passage links
     publisher: str = ""
@@ -81,14 +82,14 @@ class Doc:
         """Its own plain text: a source's note, or an event's summary and body as its page shows them."""
         return event_text(self.text, self.markdown_body) if self.markdown_body else self.text
 
-    def index_fields(self, body: str) -> dict:
+    def index_fields(self, body: str, fulltext: str = "") -> dict:
         """The values Whoosh indexes and stores for this document."""
         kinds = [self.type] if self.type == "event" else ["source", self.source_kind]
         spell = self._spell()
         return {
             "id": self.id, "hash": self.fingerprint, "type": self.type, "kinds": " ".join(kinds),
             "tier": 0 if self.type == "event" or self.text_path else 1,
-            "title": self.title, "body": body, "actors": "; ".join(self.actors),
+            "title": self.title, "body": body, "fulltext": fulltext, "actors": "; ".join(self.actors),
             "publisher": self.publisher, "publisher_facet": self.publisher,
             "source_kind": self.source_kind, "phase": self.phase,
             "source": ",".join(self.sources), "event": ",".join(self.events),
@@ -97,7 +98,7 @@ class Doc:
             "sounds": " ".join(f"{code}:{word}" for word in spell for code in double_metaphone(word) if code),
             "year": self.day // 10000 if self.day else None, "day": self.day,
             "date": self.date, "captured": self.captured, "url": self.url,
-            "text_path": self.text_path, "text_url": self.text_url or self.url,
+            "text_path": self.text_path, "fulltext_path": self.fulltext_path, "text_url": self.text_url or self.url,
             "plain": "" if self.text_path else self.plain,
         }
 
@@ -111,7 +112,7 @@ class Doc:
         return tuple(sorted(words - STOP_WORDS))
 
 
-_HASHED = [f for f in fields(Doc) if f.name != "text_path"]
+_HASHED = [f for f in fields(Doc) if f.name not in ("text_path", "fulltext_path")]
 
 
 def event_text(summary: str, body: str) -> str:
@@ -149,10 +150,13 @@ def _event_doc(event: Event, siteurl: str) -> Doc:
 def _source_doc(source: Source, capture: Capture | None, citing: list[Event], siteurl: str,
                 latest: bool) -> Doc:
     doc_id = f"source:{source.id}" if latest else f"capture:{source.id}/{capture.timestamp}"
-    text_path = f"{source.id}/{capture.timestamp}/text.txt" if capture else None
+    folder = f"{source.id}/{capture.timestamp}" if capture else None
+    text_path = f"{folder}/{TEXT}" if capture else None
+    fulltext_path = f"{folder}/{FULLTEXT}" if capture and (capture.path / FULLTEXT).is_file() else None
     return Doc(
         id=doc_id, type="source" if latest else "capture", title=source.title,
         url=f"{siteurl}/sources/{source.id}/", text=source.note or "", text_path=text_path,
+        fulltext_path=fulltext_path,
         text_key=f"{capture.timestamp} {capture.sha256}" if capture else "",
         text_url=f"{siteurl}/sources/{source.id}/captures/{capture.timestamp}/" if capture else "",
         publisher=source.publisher, author=source.author or "", source_kind=source.kind, sources=(source.id,),

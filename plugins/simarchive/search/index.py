@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["ANALYZER", "CURRENT", "SCHEMA", "IndexReport", "current_generation", "update_index"]
 
 CURRENT = "current"
-SCHEMA_VERSION = "11"  # bump when SCHEMA changes: a build then starts a fresh generation
+SCHEMA_VERSION = "12"  # bump when SCHEMA changes: a build then starts a fresh generation
 # Whoosh's English stemming analyzer (stop words, stems), then accent folding: "Café" finds "cafe".
 ANALYZER = StemmingAnalyzer() | CharsetFilter(accent_map)
 # Segments as separate files: Whoosh reads each part of a compound segment into memory (a
@@ -57,6 +57,8 @@ SCHEMA = Schema(
     tier=NUMERIC(sortable=True),
     title=TEXT(stored=True, analyzer=ANALYZER, field_boost=3.0),
     body=TEXT(analyzer=ANALYZER),  # not stored: passages are read from text.txt
+    # A web page's full visible text (fulltext.txt), searched at a lower weight than its main text.
+    fulltext=TEXT(analyzer=ANALYZER),
     actors=TEXT(stored=True, analyzer=ANALYZER, field_boost=1.5),
     publisher=TEXT(stored=True, analyzer=ANALYZER, field_boost=1.5),
     publisher_facet=ID(sortable=True),
@@ -75,6 +77,7 @@ SCHEMA = Schema(
     captured=STORED(),  # the capture's ISO time
     url=STORED(),
     text_path=STORED(),  # relative to the archive, for highlighting
+    fulltext_path=STORED(),  # the same for fulltext.txt: passages a word found only there
     text_url=STORED(),  # the page showing that text, where passage links point
     plain=STORED(),  # its own plain text (an event's, a source's note), for highlighting
 )
@@ -145,18 +148,20 @@ def _remove_stale(index_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def _read(archive: Path, relative: str | None) -> bytes:
+    if relative is None:
+        return b""
+    try:
+        return (archive / relative).read_bytes()
+    except OSError as e:
+        logger.warning("simarchive: %s: cannot read (%s); indexed without it", archive / relative, e)
+        return b""
+
+
 def _fields(doc: Doc, archive: Path) -> tuple[dict, int]:
-    body = doc.plain
-    size = 0
-    if doc.text_path is not None:
-        try:
-            raw = (archive / doc.text_path).read_bytes()
-            size = len(raw)
-            body = " ".join(filter(None, [body, raw.decode("utf-8", errors="replace")]))
-        except OSError as e:
-            logger.warning("simarchive: %s: cannot read (%s); indexed without its text",
-                           archive / doc.text_path, e)
-    return doc.index_fields(body), size
+    main, full = _read(archive, doc.text_path), _read(archive, doc.fulltext_path)
+    body = " ".join(filter(None, [doc.plain, main.decode("utf-8", errors="replace")]))
+    return doc.index_fields(body, full.decode("utf-8", errors="replace")), len(main) + len(full)
 
 
 def _apply(writer, docs: Iterable[Doc], known: dict[str, str], archive: Path, report: IndexReport) -> None:

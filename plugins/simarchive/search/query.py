@@ -26,8 +26,10 @@ FIELDS = {
     "title": "title", "publisher": "publisher", "kind": "kinds", "year": "year", "date": "day",
     "source": "source", "event": "event", "actor": "actors", "actors": "actors", "phase": "phase",
 }
-SEARCHED = ("title", "body", "meta")  # meta: actors, publisher, titles of citing events
-BOOSTS = {"title": 3.0, "meta": 1.0, "body": 1.0}
+# meta: actors, publisher, titles of citing events; fulltext: a page's whole visible text, weighted
+# below its main text, so that a word found only in a page's menus or sidebars ranks last.
+SEARCHED = ("title", "body", "meta", "fulltext")
+BOOSTS = {"title": 3.0, "meta": 1.0, "body": 1.0, "fulltext": 0.3}
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 # The most index words the wildcards, prefixes and fuzzy terms of one query may stand for: each
 # becomes a posting list that Whoosh merges document by document.

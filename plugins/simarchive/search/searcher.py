@@ -42,7 +42,7 @@ ORDERS = {
     "newest": sorting.FieldFacet("day", reverse=True),
 }
 assert tuple(ORDERS) == tuple(SORTS)
-TEXT_FIELDS = {"title", "body", "actors", "publisher", "meta"}
+TEXT_FIELDS = {"title", "body", "fulltext", "actors", "publisher", "meta"}
 SUGGEST_BELOW = 5  # "did you mean" only for searches with fewer hits than this
 
 
@@ -143,13 +143,18 @@ class Searcher:
         return Results(request, total, hits, facets, pages=(total + request.per_page - 1) // request.per_page,
                        suggestion=suggestion, completed=completed)
 
+    def _text(self, relative: str) -> str:
+        try:
+            return (self.archive / relative).read_text(encoding="utf-8", errors="replace")
+        except OSError as e:
+            logger.warning("simarchive: %s: cannot read for highlighting (%s)", relative, e)
+            return ""
+
     def _hit(self, fields: dict, terms: frozenset[str]) -> Hit:
-        text = fields.get("plain") or ""
-        if fields.get("text_path"):
-            try:
-                text = (self.archive / fields["text_path"]).read_text(encoding="utf-8", errors="replace")
-            except OSError as e:
-                logger.warning("simarchive: %s: cannot read for highlighting (%s)", fields["text_path"], e)
+        text = self._text(fields["text_path"]) if fields.get("text_path") else fields.get("plain") or ""
+        if fields.get("fulltext_path") and not matches(text, terms):
+            # the words are in the page's full text only (its lists, captions, sidebars): show them there
+            text = self._text(fields["fulltext_path"]) or text
         title = fields["title"]
         return Hit(
             id=fields["id"], kind=fields["type"], title=title,

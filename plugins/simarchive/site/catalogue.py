@@ -1,5 +1,6 @@
-"""The archive's catalogue (/sources/): one static page per sort order and per kind of source,
-so that sorting and filtering work without JavaScript and on any static host."""
+"""The archive's catalogue (/sources/): one static page per sort order, per kind of source and per
+finding of the watch (changed, moved, gone, blocked), so that sorting and filtering work without
+JavaScript and on any static host."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..archive.store import Capture
+from ..archive.watchlog import FINDINGS
 from ..content.registry import KINDS, Source
 
-__all__ = ["SORTS", "CataloguePage", "catalogue_pages"]
+__all__ = ["FINDINGS", "SORTS", "CataloguePage", "catalogue_pages"]
 
 #: key -> label; the first is /sources/ itself.
 SORTS = {"title": "title", "publisher": "publisher", "published": "publication date", "captured": "archive status"}
@@ -22,10 +24,14 @@ class CataloguePage:
     sort: str
     kind: str | None
     sources: list[Source]
+    #: A finding of the watch: the page lists the sources whose original the watch now finds so.
+    status: str | None = None
 
 
-def page_path(sort: str = "title", kind: str | None = None) -> str:
-    """The folder of the catalogue sorted by sort (kind pages are sorted by title)."""
+def page_path(sort: str = "title", kind: str | None = None, status: str | None = None) -> str:
+    """The folder of the catalogue sorted by sort (kind and status pages are sorted by title)."""
+    if status:
+        return f"sources/status/{status}/"
     if kind:
         return f"sources/kind/{kind}/"
     return "sources/" if sort == "title" else f"sources/by-{sort}/"
@@ -44,8 +50,10 @@ def _sort_key(sort: str, latest: Callable[[str], Capture | None]) -> Callable[[S
     return keys[sort]
 
 
-def catalogue_pages(sources: dict[str, Source], latest: Callable[[str], Capture | None]) -> Iterator[CataloguePage]:
-    """Every sorted page, then one page per kind of source that has any."""
+def catalogue_pages(sources: dict[str, Source], latest: Callable[[str], Capture | None],
+                    watched: Callable[[str], list[str]] = lambda result: []) -> Iterator[CataloguePage]:
+    """Every sorted page, one page per kind of source that has any, and one per finding of the
+    watch (always, so that its address stays: a page with none says so)."""
     for sort in SORTS:
         rows = sorted(sources.values(), key=_sort_key(sort, latest))
         yield CataloguePage(page_path(sort) + "index.html", sort, None, rows)
@@ -53,3 +61,7 @@ def catalogue_pages(sources: dict[str, Source], latest: Callable[[str], Capture 
         rows = sorted((s for s in sources.values() if s.kind == kind), key=_sort_key("title", latest))
         if rows:
             yield CataloguePage(page_path(kind=kind) + "index.html", "title", kind, rows)
+    for result in FINDINGS:
+        ids = set(watched(result))
+        rows = sorted((s for s in sources.values() if s.id in ids), key=_sort_key("title", latest))
+        yield CataloguePage(page_path(status=result) + "index.html", "title", None, rows, result)

@@ -5,20 +5,26 @@ citation files and the copies of each capture."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..archive.downloads import publish_capture
+from ..archive.published import mark_publish
+from ..archive.wacz import write_wacz
 from ..cite.book import Citation
 from ..content.registry import KINDS
+from ..errors import ArchiveError
 from .axis import build_axis
-from .catalogue import SORTS, catalogue_pages, page_path
+from .catalogue import FINDINGS, SORTS, catalogue_pages, page_path
 from .timeline import facets, timeline_data
 from .timelinejs import timelinejs_data
 from .view import SiteView
 
 __all__ = ["SitePages", "write_downloads"]
+
+logger = logging.getLogger(__name__)
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -68,6 +74,7 @@ class SitePages:
         self.write_timeline(events)
         self.write_catalogue()
         self.write_sources()
+        self.write_changes()
         self.write("404.html", "error", page_name="", heading="Page not found",
                    message="There is no page at this address.")
         # The output folder exists: Pelican's writer made it for the timeline.
@@ -88,17 +95,43 @@ class SitePages:
     def write_catalogue(self) -> None:
         sources = self.view.sources
         kinds = [kind for kind in KINDS if any(s.kind == kind for s in sources.values())]
-        for catalogue in catalogue_pages(sources, self.view.latest):
+        for catalogue in catalogue_pages(sources, self.view.latest, self.view.watched):
             self.write(catalogue.path, "sources", page_name="sources", catalogue=catalogue, sorts=SORTS,
-                       kinds=kinds, page_path=page_path)
+                       kinds=kinds, page_path=page_path, findings=FINDINGS)
+
+    def write_changes(self) -> None:
+        """/changes/: what the watch found since the last publish; a publish build (with
+        SIMARCHIVE_MARK_PUBLISH) then marks these checks as published."""
+        view = self.view
+        self.write("changes/index.html", "changes", page_name="changes", changes=view.changes(),
+                   since=view.changes_since)
+        if view.config.mark_publish:
+            mark_publish(view.config.archive, view.changes_since, view.checks)
 
     def write_sources(self) -> None:
         """A page per source and per capture, and each capture's files beside its page."""
         view = self.view
         for source in view.sources.values():
             self.write(f"sources/{source.id}/index.html", "source", source=source, page_name="source")
-            for capture in view.captures(source.id):
+            captures = view.captures(source.id)
+            for capture in captures:
                 folder = f"sources/{source.id}/captures/{capture.timestamp}"
                 self.write(f"{folder}/index.html", "capture", source=source, capture=capture,
                            text=view.text(capture), page_name="source")
                 self.capture_files += len(publish_capture(capture, self.output / folder))
+            self.write_wacz(source, captures)
+
+    def write_wacz(self, source, captures: list) -> None:
+        """Every capture of the source in one file, for ReplayWeb.page and pywb: those whose WARC is
+        there (verify reports the others)."""
+        whole = [c for c in captures if c.warc_path.is_file()]
+        if not whole:
+            return
+        try:
+            write_wacz(self.output / "sources" / source.id / f"{source.id}.wacz", whole,
+                       titles={source.id: source.title}, title=source.title,
+                       description=f"Captures of {source.url} by {self.view.config.sitename}")
+        except ArchiveError as e:
+            logger.warning("simarchive: %s; the WACZ of %s is not written", e, source.id)
+            return
+        self.capture_files += 1

@@ -3,18 +3,46 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import cached_property
 
 from markupsafe import Markup
 
 from ..archive.downloads import capture_files
-from ..archive.store import capture_day, list_captures
+from ..archive.published import changes_since
+from ..archive.store import Capture, capture_day, list_captures
+from ..archive.timestamps import Stamp, read_token
+from ..archive.watchlog import FINDINGS, WatchStatus, read_checks, watch_status
 from ..cite.book import CiteBook
 from ..config import Config
 from ..content.site import Site
 from .timeline import archive_status
 
 logger = logging.getLogger(__name__)
+
+#: The Wayback Machine's page for a URL at a day (it redirects to the nearest snapshot), as the
+#: Robust Links convention and web.archive.org itself write it.
+WAYBACK = "https://web.archive.org/web/{day}/{url}"
+
+
+@dataclass(frozen=True)
+class RobustLink:
+    """A link to a source's original that offers its archived versions too (Robust Links:
+    robustlinks.mementoweb.org/spec): data-originalurl, data-versionurl, data-versiondate."""
+
+    original: str
+    version_url: str | None  # our capture's page, else the Wayback Machine's page for the day
+    version_date: str | None  # YYYY-MM-DD, the day of the version linked (YYYY or YYYY-MM when only that is known)
+    ours: str | None  # "our copy of 2 Dec 2026", when version_url is our capture
+    wayback: str  # the Wayback Machine's page for the day (or its list of snapshots)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One check of /changes/: the source, and what the check found."""
+
+    source_id: str
+    check: dict
 
 
 def install(env, view: SiteView) -> None:
@@ -32,6 +60,7 @@ class SiteView:
         self.site = site
         self.sources = self.site.sources
         self._captures = {sid: list_captures(config.archive, sid) for sid in self.sources}
+        self.checks = {sid: read_checks(config.archive, sid) for sid in self.sources}
         self._positions: dict[str, int] | None = None
 
     @cached_property
@@ -87,3 +116,44 @@ class SiteView:
             return None, None
         events = self.site.events
         return (events[i - 1] if i > 0 else None), (events[i + 1] if i + 1 < len(events) else None)
+
+    def watch(self, source_id: str) -> WatchStatus | None:
+        """What the latest check of the original that said something of the page found."""
+        return watch_status(self.checks.get(source_id, []))
+
+    def watched(self, result: str) -> list[str]:
+        """The ids of the sources whose original the watch now finds so (changed, gone, ...)."""
+        return [sid for sid in self.sources if (status := self.watch(sid)) and status.result == result]
+
+    @cached_property
+    def changes_since(self) -> str | None:
+        """Since when /changes/ lists checks (None: every check), by the mark the last publish left."""
+        return changes_since(self.config.archive, self.checks)
+
+    def changes(self) -> list[Change]:
+        """The findings (changed, moved, gone, blocked) of the checks since the last publish, newest first."""
+        since = self.changes_since
+        found = [Change(sid, c) for sid, checks in self.checks.items() for c in checks
+                 if c["result"] in FINDINGS and (since is None or c["checked_at"] > since)]
+        return sorted(found, key=lambda c: (c.check["checked_at"], c.source_id), reverse=True)
+
+    def stamp(self, capture: Capture) -> Stamp | None:
+        """Who timestamped the capture's manifest and when (its RFC 3161 token), if anyone did."""
+        return read_token(capture.path)
+
+    def robust(self, source_id: str, capture: Capture | None = None) -> RobustLink:
+        """The Robust Link to a source's original: the version is the capture given, else our latest,
+        else the Wayback Machine's snapshot nearest the day the source was published."""
+        source = self.sources[source_id]
+        capture = capture or self.latest(source_id)
+        if capture is not None:
+            day = capture.captured_at[:10]
+            ours = f"{self.config.siteurl}/sources/{source_id}/captures/{capture.timestamp}/"
+            wayback = WAYBACK.format(day=day.replace("-", ""), url=source.url)
+            return RobustLink(source.url, ours, day, f"our copy of {capture_day(capture.captured_at)}", wayback)
+        if source.published is None:
+            return RobustLink(source.url, None, None, None, WAYBACK.format(day="*", url=source.url))
+        # As precise as the registry knows it: "2012" links the Wayback Machine's 2012 (web/2012/...).
+        day = source.published.html_datetime or source.published.sort_key.isoformat()
+        wayback = WAYBACK.format(day=day.replace("-", ""), url=source.url)
+        return RobustLink(source.url, wayback, day, None, wayback)

@@ -31,8 +31,7 @@ html: $(BIN)/.installed
 # A local preview: built with SITEURL set to the address it is served on, so that its citations,
 # canonical links and feed carry working absolute links.
 serve: $(BIN)/.installed
-	$(BIN)/pelican --log-handler plain --settings pelicanconf.py \
-	  -e SITEURL='"http://127.0.0.1:$(PORT)"' FEED_DOMAIN='"http://127.0.0.1:$(PORT)"'
+	$(BIN)/sim-archive build --siteurl http://127.0.0.1:$(PORT)
 	$(BIN)/sim-archive serve --port $(PORT)
 
 check: $(BIN)/.installed

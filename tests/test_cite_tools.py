@@ -146,7 +146,8 @@ def test_no_style_splits_an_organisation_or_repeats_a_container(cited):
 @pytest.fixture(scope="session")
 def zotero():
     """Zotero's translation-server on a free loopback port, started by its own script."""
-    candidates = [os.environ.get("SIM_ZOTERO"), REPO.parent / "shared" / "tools" / "zotero", "/work/shared/tools/zotero"]
+    candidates = [os.environ.get("SIM_ZOTERO"), REPO.parent / "shared" / "tools" / "zotero",
+                  "/work/shared/tools/zotero"]
     tool = next((Path(c) for c in candidates if c and (Path(c) / "start").is_file()), None)
     if tool is None:
         missing("Zotero's translation-server (set SIM_ZOTERO)")
@@ -183,7 +184,8 @@ def test_zotero_saves_each_page_as_what_it_is(cited, zotero):
     assert "abstractNote" not in news
     report_url = f"{base}/{captures['coalition-report'].parent.relative_to(site.output)}/"
     report = zotero_web(zotero, report_url)
-    assert (report["itemType"], report["institution"], report["date"]) == ("report", "Test Campaign Press", "2021/04/23")
+    assert (report["itemType"], report["institution"], report["date"]) == (
+        "report", "Test Campaign Press", "2021/04/23")
     assert report["creators"] == [{"name": "Test Campaign Coalition", "creatorType": "author"}]
 
 
@@ -263,9 +265,12 @@ def test_the_atom_feed_dates_entries_by_revision_and_names_the_event_date(cited)
 
 
 def test_a_build_without_siteurl_says_so_once_and_every_cite_box_says_so(site):
-    result = site.build()
-    assert result.returncode == 0, result.log
-    assert sum("SITEURL is not set" in line for line in result.log.splitlines()) == 1
+    # The pelican command, in a process of its own: Pelican's log filter drops a message it has
+    # already shown in this process, so an in-process build after another could not show it once.
+    result = site.run(tool="pelican")
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
+    assert sum("SITEURL is not set" in line for line in log.splitlines()) == 1
     for page in pages(site):
         assert soup(page).select_one(".cite-notice"), page
 

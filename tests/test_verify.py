@@ -71,7 +71,8 @@ def test_the_manifest_lists_every_file_and_sha256sum_agrees(http_server, setting
     # an independent reader of the same format (BagIt's, and coreutils')
     check = subprocess.run(["sha256sum", "--check", "--strict", store.MANIFEST], cwd=capture.path,
                            capture_output=True, text=True, check=False)
-    assert (check.returncode, check.stdout) == (0, "capture.json: OK\ncapture.warc.gz: OK\nfulltext.txt: OK\ntext.txt: OK\n")
+    assert (check.returncode, check.stdout) == (
+        0, "capture.json: OK\ncapture.warc.gz: OK\nfulltext.txt: OK\ntext.txt: OK\n")
 
 
 @pytest.mark.damages_warcs

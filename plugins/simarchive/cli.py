@@ -90,7 +90,10 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
     """Build the site and the search index into a new folder, then publish it in one switch."""
     from .site.publish import build_and_publish
 
-    extra = ["--extra-settings", f"SITEURL={json.dumps(args.siteurl)}"] if args.siteurl is not None else []
+    extra = []
+    if args.siteurl is not None:  # the feeds' absolute links too (Pelican's FEED_DOMAIN)
+        url = json.dumps(args.siteurl.rstrip("/"))
+        extra = ["--extra-settings", f"SITEURL={url}", f"FEED_DOMAIN={url}"]
     return build_and_publish(args.settings, extra)
 
 

@@ -130,10 +130,19 @@ def punctuation_in_quote(markup: str) -> str:
 
 # citeproc-py's words (the CSL specification's) and citeproc-js's, which lowercases every
 # preposition and conjunction as the guides do.
-SPEC_STOP_WORDS = frozenset(
-    ["a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of", "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet"])
-GUIDE_STOP_WORDS = SPEC_STOP_WORDS | frozenset(
-    ["about", "above", "across", "after", "against", "along", "alongside", "amid", "amidst", "among", "amongst", "around", "aside", "astride", "athwart", "atop", "barring", "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "circa", "despite", "during", "except", "given", "inside", "lest", "like", "near", "next", "notwithstanding", "off", "out", "per", "plus", "pro", "qua", "sans", "since", "than", "through", "throughout", "toward", "towards", "under", "underneath", "until", "unto", "upon", "versus", "vs", "via", "within", "without"])
+SPEC_STOP_WORDS = frozenset((
+    "a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "in", "into", "nor", "of",
+    "on", "onto", "or", "over", "so", "the", "till", "to", "up", "via", "with", "yet",
+))
+GUIDE_STOP_WORDS = SPEC_STOP_WORDS | frozenset((
+    "about", "above", "across", "after", "against", "along", "alongside", "amid", "amidst", "among",
+    "amongst", "around", "aside", "astride", "athwart", "atop", "barring", "before", "behind",
+    "below", "beneath", "beside", "besides", "between", "beyond", "circa", "despite", "during",
+    "except", "given", "inside", "lest", "like", "near", "next", "notwithstanding", "off", "out",
+    "per", "plus", "pro", "qua", "sans", "since", "than", "through", "throughout", "toward",
+    "towards", "under", "underneath", "until", "unto", "upon", "versus", "vs", "via", "within",
+    "without",
+))
 
 
 def _engine_title_case(text: str) -> str:
@@ -141,10 +150,10 @@ def _engine_title_case(text: str) -> str:
     word has its first character raised (a bracket stays a bracket)."""
     out, prev = [], ":"
     for word in text.split(" "):
-        if word.islower() and (word not in SPEC_STOP_WORDS or prev in (":", ".")):
-            word = word[:1].upper() + word[1:]
-        prev = word[-1:] or prev
-        out.append(word)
+        cased = word[:1].upper() + word[1:] if word.islower() and (
+            word not in SPEC_STOP_WORDS or prev in (":", ".")) else word
+        prev = cased[-1:] or prev
+        out.append(cased)
     return " ".join(out)
 
 
@@ -163,10 +172,10 @@ def _guide_title_case(text: str) -> str:
     for word in text.split(" "):
         bare = word.strip("()[]“”‘’\"'")
         after_colon = prev in (":", ".")
-        if word.islower() and (after_colon or bare not in GUIDE_STOP_WORDS) and (after_colon or len(bare) > 1):
-            word = "-".join(_raise(part) for part in word.split("-"))
-        prev = word[-1:] or prev
-        out.append(word)
+        raise_it = word.islower() and (after_colon or (bare not in GUIDE_STOP_WORDS and len(bare) > 1))
+        cased = "-".join(_raise(part) for part in word.split("-")) if raise_it else word
+        prev = cased[-1:] or prev
+        out.append(cased)
     return " ".join(out)
 
 

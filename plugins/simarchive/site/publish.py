@@ -58,7 +58,7 @@ def publish(output: Path, build: Path, grace: float | None = None) -> None:
     os.replace(link, output)
     ordered = sorted(builds.iterdir(), key=lambda p: p.name)
     now = time.time()
-    for stale, successor in zip(ordered, ordered[1:]):
+    for stale, successor in zip(ordered, ordered[1:], strict=False):
         if stale.resolve() in (build.resolve(), previous):
             continue
         if now - successor.stat().st_mtime >= grace:

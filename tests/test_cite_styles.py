@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 from cite_cases import item
-from simarchive.cite.corrections import curly_apostrophes, punctuation_in_quote
+from simarchive.cite.corrections import curly_apostrophes, one_final_mark, punctuation_in_quote
 from simarchive.cite.styles import STYLES, render
 from test_cite_tools import LOCALES, RENDER_JS, citeproc_js  # noqa: F401 - a fixture
 
@@ -55,6 +55,29 @@ def test_case_5_chicago_keeps_given_names_whole():
 
 def test_case_6_no_stray_edition_in_chicago_newspaper_articles():
     assert "Edition" not in render(item("gazette-pilot"), "chicago-bib").text()
+
+
+def test_case_3_a_style_that_writes_titles_as_given_is_left_alone():
+    # Cite Them Right keeps a website's name as the registry writes it; "(south" is not raised.
+    cited = {**item("agency-page"), "container-title": "Health Innovation Network (south London AHSN)"}
+    assert "(south London AHSN)" in render(cited, "harvard").text()
+    assert "17th June" in render({**cited, "title": "Update – 17th June 2021"}, "chicago-bib").text()
+
+
+def test_case_7_a_quotation_in_a_title_takes_the_marks_of_its_depth():
+    cited = {**item("gazette-pilot"), "title": "Police scheme 'unsafe', say nurses"}
+    assert "scheme “unsafe”, say nurses" in render(cited, "apa").text()  # no quotes around an APA title
+    assert "‘Police scheme “unsafe”, say nurses’" in render(cited, "harvard").text()  # inside ‘…’
+    assert "“Police Scheme ‘Unsafe’, Say Nurses,”" in render(cited, "chicago-note").text()  # inside “…”
+    # the style's own closing mark takes the comma inside, past the title's closing mark too
+    assert punctuation_in_quote("“Revive 'Care'”, Next") == "“Revive 'Care,'” Next"
+
+
+def test_case_8_a_title_s_own_mark_ends_it():
+    assert one_final_mark("teams?. Prof") == "teams? Prof"
+    assert one_final_mark("immediately.. (2023") == "immediately. (2023"
+    cited = {**item("gazette-pilot"), "title": "Should the police be in crisis teams?"}
+    assert "teams?." not in render(cited, "apa").text()
 
 
 def test_italics_survive_into_html_and_not_into_the_plain_text():

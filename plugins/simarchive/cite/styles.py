@@ -109,4 +109,15 @@ def render(item: Item, key: str) -> Rich:
     # citeproc-py's HTML formatter writes variables as given: a title holding "<" would be markup
     # in our pages, so only the formatter's own tags are kept, and everything else is escaped.
     markup = nh3.clean(_engine_html(item, style), tags=FORMATTING_TAGS, attributes={})
-    return Rich(correct(markup, item, style.locale))
+    return Rich(correct(markup, item, style.locale, lambda variable: _title_cased(item, style, variable)))
+
+
+_PROBE = "zqprobe"
+
+
+def _title_cased(item: Item, style: Style, variable: str) -> bool:
+    """Whether the style writes this item's variable in title case: the item rendered again with a
+    lowercase word put first in the variable, to see whether the engine raises it. Asked only where
+    the guides' title case and the value as written differ but the engine's does not."""
+    probe = {**item, variable: f"{_PROBE} {item[variable]}"}
+    return _PROBE.capitalize() in _engine_html(probe, style)

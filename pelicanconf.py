@@ -58,6 +58,8 @@ SLUGIFY_SOURCE = "title"
 # OUTPUT_RETENTION), once the plugin has checked the content. The plugin refuses an OUTPUT_PATH
 # that holds the content, the archive, the search index or the theme.
 DELETE_OUTPUT_DIRECTORY = True
+# Pelican's cache folder; the citations rendered by the last build are kept there too.
+CACHE_PATH = str(ROOT / "var" / "cache")
 # auto_reload off: Pelican makes a new Jinja environment for every build (one per generator), so
 # checking each included template's file for changes on every page only costs time. Jinja's
 # bytecode cache (in the system's temporary folder) spares each build, and each environment in

@@ -15,6 +15,8 @@ from support import REPO, SiteDir, serving
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="sim-hypothesis-"))
 settings.register_profile("sim", database=None)
 settings.load_profile("sim")
+# One cache of rendered citations for the session's builds (support.shared_cache), outside the repository.
+os.environ.setdefault("SIMARCHIVE_TEST_CACHE", tempfile.mkdtemp(prefix="sim-citations-"))
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,9 @@ Tests import it as `support`; bench/ scripts put tests/ on sys.path first.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -31,14 +33,28 @@ OUTPUT_PATH = {output!r}
 SIMARCHIVE_SOURCES = {content!r} + "/sources.toml"
 SIMARCHIVE_ARCHIVE = {archive!r}
 SIMARCHIVE_INDEX = {index!r}
+CACHE_PATH = {cache!r}
 """
 
 
-def write_settings(path: Path, *, content: Path, output: Path, archive: Path, index: Path, extra: str = "") -> Path:
-    """A settings file that takes pelicanconf.py and points it at folders of its own."""
+def write_settings(path: Path, *, content: Path, output: Path, archive: Path, index: Path, extra: str = "",
+                   cache: Path | None = None) -> Path:
+    """A settings file that takes pelicanconf.py and points it at folders of its own; Pelican's
+    cache folder (the citations rendered by the last build) beside the index unless named."""
+    cache = cache or Path(f"{index}.cache")
     path.write_text(SETTINGS.format(repo=str(REPO), content=str(content), output=str(output),
-                                    archive=str(archive), index=str(index)) + extra)
+                                    archive=str(archive), index=str(index), cache=str(cache)) + extra)
     return path
+
+
+def shared_cache(content: Path) -> Path | None:
+    """The cache folder that every test's copy of one content folder shares (conftest.py names the
+    session's in SIMARCHIVE_TEST_CACHE): rendering each citation afresh in every test's build
+    would cost minutes, and a rendering is keyed by everything it depends on."""
+    base = os.environ.get("SIMARCHIVE_TEST_CACHE")
+    if not base:
+        return None
+    return Path(base) / hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -93,7 +109,7 @@ class SiteDir:
         self.index = root / "var" / "index"
         self.archive.mkdir()
         self.settings = write_settings(root / "testconf.py", content=self.content, output=self.output,
-                                       archive=self.archive, index=self.index)
+                                       archive=self.archive, index=self.index, cache=shared_cache(content))
 
     def run(self, *args: str, tool: str = "sim-archive") -> subprocess.CompletedProcess:
         command = [str(BIN / tool)]

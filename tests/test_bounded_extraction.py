@@ -45,10 +45,12 @@ def test_a_pdf_of_99225_costly_pages_is_cut_at_the_time_limit(http_server, tmp_p
     assert assert_warc_ok(hostile.path / store.WARC)[-1][2] == HOSTILE  # the whole payload is kept
     data = json.loads((hostile.path / store.CAPTURE_JSON).read_text())
     assert data["extraction"]["cut"] == "it took longer than 2 s (SIMARCHIVE_EXTRACT_SECONDS)"
-    read = (hostile.path / store.TEXT).read_text().count("\f")
+    text = (hostile.path / store.TEXT).read_text()
+    # How many pages pypdf reads in 2 s depends on the machine (on a busy one, none).
+    kept = f"text.txt holds the {text.count(chr(12)) + 1} page(s) read by then" if text else "no text was kept"
     assert hostile.warnings[0] == (
-        f"extraction stopped: it took longer than 2 s (SIMARCHIVE_EXTRACT_SECONDS); text.txt holds the "
-        f"{read + 1} page(s) read by then; the WARC holds the whole payload")
+        f"extraction stopped: it took longer than 2 s (SIMARCHIVE_EXTRACT_SECONDS); {kept}; "
+        "the WARC holds the whole payload")
     assert (after.path / store.TEXT).read_text() == "First page of the review\n\f\nSecond page ends here\n"
     assert verify_archive(config.archive).ok
 

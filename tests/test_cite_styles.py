@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from cite_cases import item
 from simarchive.cite.corrections import curly_apostrophes, one_final_mark, punctuation_in_quote
-from simarchive.cite.styles import STYLES, render
+from simarchive.cite.styles import STYLES, Renderings, render
 from test_cite_tools import LOCALES, RENDER_JS, citeproc_js  # noqa: F401 - a fixture
 
 CASES = ["gazette-pilot", "health-letter", "agency-page", "triage-survey", "network-review"]
@@ -93,3 +93,31 @@ def test_an_organisation_is_never_split():
 
     assert parse_names("StopSIM Coalition", {"StopSIM Coalition"}) == [{"literal": "StopSIM Coalition"}]
     assert parse_names("Jane Example; WrenAves") == [{"family": "Example", "given": "Jane"}, {"literal": "WrenAves"}]
+
+
+def test_a_build_reuses_the_renderings_of_the_last_one_only_while_nothing_they_depend_on_changed():
+    cited = item("gazette-pilot")
+    first = Renderings()
+    assert first.render(cited, "apa").markup == render(cited, "apa").markup
+    kept = json.loads(first.to_json())
+    # A kept rendering marked, to see whether the next build takes it or renders again.
+    kept["renderings"] = dict.fromkeys(kept["renderings"], "<i>kept</i>")
+    later = Renderings(json.dumps(kept))
+    assert later.render(cited, "apa").markup == "<i>kept</i>"
+    assert later.render({**cited, "title": "Another title"}, "apa").markup != "<i>kept</i>"
+    assert later.render(cited, "mla").markup == render(cited, "mla").markup
+    assert set(json.loads(later.to_json())["renderings"]) >= set(kept["renderings"])
+
+    other_engine = {**kept, "engine": "citeproc-py 0.0; an older correction"}
+    for saved in (json.dumps(other_engine), "{not json", "[]", ""):
+        assert Renderings(saved).render(cited, "apa").markup == render(cited, "apa").markup, saved
+
+
+def test_what_is_kept_is_only_what_the_last_build_used():
+    cited = item("gazette-pilot")
+    first = Renderings()
+    first.render(cited, "apa")
+    first.render({**cited, "title": "Since corrected"}, "apa")
+    later = Renderings(first.to_json())
+    later.render(cited, "apa")
+    assert len(json.loads(later.to_json())["renderings"]) == 1

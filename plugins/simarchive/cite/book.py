@@ -27,7 +27,7 @@ from .export import DOWNLOAD_PREFIX, EXPORTS
 from .meta import json_ld, meta_tags
 from .record import event_item, organisations, source_item
 from .revision import revision_days
-from .styles import STYLES, Rich, render
+from .styles import STYLES, Renderings, Rich
 
 __all__ = ["DOWNLOAD_PREFIX", "CiteBook", "CiteError", "Citation"]
 
@@ -44,17 +44,18 @@ class Citation:
     kind: str  # "event", "capture" or "source" (a source not yet captured)
     capture: Capture | None = None
     others: list[Capture] = field(default_factory=list)  # a source's other captures
+    renderings: Renderings = field(default_factory=Renderings, compare=False, repr=False)
 
     @property
     def permalink(self) -> str:
         return self.item["URL"] if self.kind != "source" else ""
 
     def style(self, key: str) -> Rich:
-        return render(self.item, key)
+        return self.renderings.render(self.item, key)
 
     def styles(self) -> list[tuple[str, str, Rich]]:
         """(key, label, text) for every style, in the Cite box's order."""
-        return [(style.key, style.label, render(self.item, style.key)) for style in STYLES]
+        return [(style.key, style.label, self.style(style.key)) for style in STYLES]
 
     def export(self, ext: str) -> str:
         return {e: writer for e, _, writer, _ in EXPORTS}[ext](self.item)
@@ -78,8 +79,10 @@ class Citation:
 class CiteBook:
     """Every citation the site offers, built on demand from the site and its captures."""
 
-    def __init__(self, config: Config, site: Site, captures: Callable[[str], list[Capture]]):
+    def __init__(self, config: Config, site: Site, captures: Callable[[str], list[Capture]],
+                 renderings: Renderings | None = None):
         self.config = config
+        self.renderings = renderings or Renderings()
         self.site = site
         self.captures = captures
         self.events = {e.slug: e for e in site.events}
@@ -93,7 +96,7 @@ class CiteBook:
     def event(self, slug: str) -> Citation:
         item = event_item(self.events[slug], self.revised[slug], sitename=self.config.sitename,
                           siteurl=self.config.siteurl)
-        return Citation(item, f"events/{slug}/", "event")
+        return Citation(item, f"events/{slug}/", "event", renderings=self.renderings)
 
     def source(self, source_id: str, timestamp: str | None = None) -> Citation:
         """The latest capture (or the one named), or the original when none was captured."""
@@ -111,9 +114,10 @@ class CiteBook:
         elif captures:
             capture, folder = captures[-1], f"sources/{source_id}/"
         else:
-            return Citation(source_item(source, None, **args), f"sources/{source_id}/", "source")
+            return Citation(source_item(source, None, **args), f"sources/{source_id}/", "source",
+                            renderings=self.renderings)
         others = [c for c in reversed(captures) if c is not capture]
-        return Citation(source_item(source, capture, **args), folder, "capture", capture, others)
+        return Citation(source_item(source, capture, **args), folder, "capture", capture, others, self.renderings)
 
     def lookup(self, id_: str, timestamp: str | None = None) -> Citation:
         """An event slug or a source id, as the CLI takes it; CiteError lists what exists."""

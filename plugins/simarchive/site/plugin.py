@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import logging
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.generators import Generator
 
+from ..cite.styles import Renderings
 from ..config import Config
 from ..content.dates import parse_when
 from ..content.events import split_list
@@ -25,6 +27,7 @@ from .view import SiteView, install
 logger = logging.getLogger(__name__)
 #: The build's SiteView, in the context Pelican shares between the generators of one run.
 VIEW = "SIMARCHIVE_VIEW"
+RENDERINGS = "simarchive-citations.json"
 
 
 def _config(settings: dict) -> Config:
@@ -100,13 +103,34 @@ def _view(generator) -> SiteView:
     # content with a problem stops the build with the previous output still in place.
     view = generator.context.get(VIEW)
     if view is None:
-        view = generator.context[VIEW] = SiteView(*checked_site(generator.settings))
+        saved = _renderings_file(generator.settings)
+        renderings = Renderings(saved.read_text(encoding="utf-8") if saved.is_file() else None)
+        view = generator.context[VIEW] = SiteView(*checked_site(generator.settings), renderings)
         if not view.config.siteurl:
             logger.warning("simarchive: SITEURL is not set, so citations, the feed and the canonical links carry "
                            "relative links (/events/...), which do not work once pasted; this build is a local "
                            "preview. Set SITEURL for a public build (publishconf.py reads it from the environment; "
                            "make serve sets it to the address it serves on)")
     return view
+
+
+def _renderings_file(settings: dict) -> Path:
+    """Where the citations rendered by the last build are kept: in Pelican's cache folder."""
+    return Path(settings["CACHE_PATH"]) / RENDERINGS
+
+
+def _save_renderings(settings: dict, renderings: Renderings) -> None:
+    # Only a cache: written whole or not at all, never read as evidence.
+    path = _renderings_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f"{RENDERINGS}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(renderings.to_json())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def add_globals(generator) -> None:
@@ -128,6 +152,8 @@ class ArchiveGenerator(Generator):
     def generate_output(self, writer) -> None:
         pages = SitePages(_view(self), self.context, self.get_template, writer.write_file, Path(self.output_path))
         pages.write_all(self.events)
+        # Every page that cites is written by now (Pelican's generators run before this one).
+        _save_renderings(self.settings, _view(self).renderings)
         logger.info("simarchive: wrote %d pages, timeline.json, timeline-timelinejs.json, %d citation files and "
                     "%d capture files", pages.pages, pages.citation_files, pages.capture_files)
 

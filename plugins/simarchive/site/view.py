@@ -14,6 +14,7 @@ from ..archive.store import Capture, capture_day, list_captures
 from ..archive.timestamps import Stamp, read_token
 from ..archive.watchlog import FINDINGS, WatchStatus, read_checks, watch_status
 from ..cite.book import CiteBook
+from ..cite.styles import Renderings
 from ..config import Config
 from ..content.site import Site
 from .timeline import archive_status
@@ -55,9 +56,10 @@ def install(env, view: SiteView) -> None:
 class SiteView:
     """What templates may ask of the content and the archive."""
 
-    def __init__(self, config: Config, site: Site):
+    def __init__(self, config: Config, site: Site, renderings: Renderings | None = None):
         self.config = config
         self.site = site
+        self.renderings = renderings or Renderings()
         self.sources = self.site.sources
         self._captures = {sid: list_captures(config.archive, sid) for sid in self.sources}
         self.checks = {sid: read_checks(config.archive, sid) for sid in self.sources}
@@ -65,7 +67,7 @@ class SiteView:
 
     @cached_property
     def citebook(self) -> CiteBook:
-        return CiteBook(self.config, self.site, self.captures)
+        return CiteBook(self.config, self.site, self.captures, self.renderings)
 
     def captures(self, source_id: str):
         return self._captures.get(source_id, [])

@@ -156,4 +156,4 @@ def serving(settings: Path, threads: int = 2, port: int = 0) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
-        app.search.worker.close()
+        app.search.searcher.close()

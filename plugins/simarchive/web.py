@@ -17,7 +17,7 @@ from .cite.export import DOWNLOAD_PREFIX
 from .config import Config, load_config
 from .errors import QueryError, SearchError
 from .search.api import SORTS, Results, SearchRequest, request_from_params, results_json, search_url
-from .search.workers import SearchWorker
+from .search.searcher import Searcher
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +81,16 @@ class SearchApp:
         )
         self.env.globals.update(SITENAME=config.sitename, SITEURL=config.siteurl, search_url=search_url,
                                 search_sorts=SORTS)
-        # One search process for every thread, following the index when a build switches it.
-        self.worker = SearchWorker(config)
+        # One searcher for every thread, following the index when a build switches it.
+        self.searcher = Searcher(config.index, config.archive, config.max_query, config.search_seconds)
+        # Searching is Python holding the GIL: in one process, two searches at once run no faster
+        # than one after the other, and each makes the static pages wait. The others wait here,
+        # holding nothing (docs/serving.md: more processes for more searches).
+        self._one_at_a_time = threading.Lock()
 
     def search(self, request: SearchRequest) -> Results:
-        return self.worker.search(request)
+        with self._one_at_a_time:
+            return self.searcher.search(request)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")

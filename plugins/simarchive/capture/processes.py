@@ -8,10 +8,16 @@ of SIMARCHIVE_PER_HOST.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import itertools
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -20,7 +26,6 @@ from urllib.parse import urlsplit
 
 from ..config import Config
 from ..content.registry import Source
-from ..processes import die_with_parent
 from .pipeline import CaptureReport, Outcome, capture_sources
 
 __all__ = ["capture_in_processes", "shards"]
@@ -44,10 +49,34 @@ def shards(sources: Sequence[Source], processes: int, config: Config) -> list[li
     return [shard for shard in out if shard]
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)  # at once: no cleanup in a worker whose parent is gone
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the capture process that started it ends, even by SIGKILL.
+
+    On Linux the kernel sends SIGTERM the moment the parent dies (PR_SET_PDEATHSIG); elsewhere a
+    thread notices within half a second. Either way, a capture in progress leaves only its temp
+    folder, which verify reports as a leftover. (Linux sends the signal when the thread that
+    started the worker ends: the pool starts its workers in the thread that calls
+    capture_in_processes, which waits for them all.)
+    """
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if sys.platform == "linux" else None
+    if libc is None or libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
 def _start_worker(queue, parent: int) -> None:  # noqa: ANN001 - a multiprocessing queue
     global _progress  # noqa: PLW0603 - per worker process, set once by the pool's initializer
-    # The pool starts its workers in the thread that calls capture_in_processes, which waits for them all.
-    die_with_parent(parent)
+    _die_with_parent(parent)
     _progress = queue
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,18 +37,18 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def open_page(browser, web_server):
-    """Open pages in fresh contexts; afterwards, check that none asked another origin for anything
-    and none logged an error (a CSP violation logs one)."""
+@contextmanager
+def page_opener(browser, base: str):
+    """Open pages of the server at `base` in fresh contexts; afterwards, check that none asked
+    another origin for anything and none logged an error (a CSP violation logs one)."""
     contexts, foreign, errors = [], [], []
 
     def open_(path: str = "/", **options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
-        context = browser.new_context(base_url=web_server, **options)
+        context = browser.new_context(base_url=base, **options)
         contexts.append(context)
         page = context.new_page()
-        page.on("request", lambda r: r.url.startswith((web_server, "data:")) or foreign.append(r.url))
+        page.on("request", lambda r: r.url.startswith((base, "data:")) or foreign.append(r.url))
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(path)
@@ -55,11 +56,20 @@ def open_page(browser, web_server):
             page.wait_for_selector("form#filters[data-ready]", state="attached")
         return page
 
-    yield open_
-    for context in contexts:
-        context.close()
+    try:
+        yield open_
+    finally:
+        for context in contexts:
+            context.close()
     assert not foreign, f"requests to other origins: {foreign}"
     assert not errors, f"errors in the console: {errors}"
+
+
+@pytest.fixture
+def open_page(browser, web_server):
+    """Pages of the test site, checked as page_opener checks them."""
+    with page_opener(browser, web_server) as open_:
+        yield open_
 
 
 def shown(page) -> list[str]:

@@ -31,8 +31,10 @@ logger = logging.getLogger(__name__)
 __all__ = ["Doc", "event_text", "site_documents"]
 
 _WORD = re.compile(r"[^\W\d_]{3,}")  # spelling words: letters only, at least three
-# A citation key with the white space before it: "Health [@x]." reads "Health." once removed.
-_CITATION_MARK = re.compile(r"\s*" + CITATION.pattern)
+# A run of citation keys ("[@a] [@b]", "[@a], [@b]"), with the white space before it and, when it
+# is inside parentheses, those too: removed, the text reads as if it had never been there.
+_KEY = f"(?:{CITATION.pattern})"
+_CITATIONS = re.compile(rf"(?P<open>\s*\(\s*)?\s*{_KEY}(?:[\s,;]*{_KEY})*(?P<close>\s*\))?(?P<after>\s*)")
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,23 @@ _HASHED = [f for f in fields(Doc) if f.name not in ("text_path", "fulltext_path"
 def event_text(summary: str, body: str) -> str:
     """An event's summary and body as plain text, as the page shows them (citation keys
     become numbered references there); the quoted phrases, shown in the references, follow."""
-    html = _markdown().reset().convert(_CITATION_MARK.sub("", body))
+    html = _markdown().reset().convert(_CITATIONS.sub(_without_citations, body))
     # Markdown puts a line break between blocks, none inside one ("<em>a</em>, b" stays "a, b").
     text = " ".join(BeautifulSoup(html, "lxml").get_text().split())
     quotes = [f"“{m.group(2)}”" for m in CITATION.finditer(body) if m.group(2)]
     return " ".join(filter(None, [summary, text, *dict.fromkeys(quotes)]))
+
+
+def _without_citations(m: re.Match) -> str:
+    """What stands in place of a run of citation keys: "Health [@a]. The" -> "Health. The",
+    "said [@a], and" -> "said, and", "(see [@a])" -> "(see)", "( [@a] as" -> "(as",
+    "so ([@a], [@b])." -> "so."; white space after the run is kept unless a "(" opened it."""
+    opened, closed, after = m.group("open"), m.group("close"), m.group("after")
+    if opened and closed:
+        return after
+    if opened:
+        return opened[:opened.index("(") + 1]
+    return (")" if closed else "") + after
 
 
 @cache

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index
-from whoosh.analysis import CharsetFilter, StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, CharsetFilter, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -37,12 +37,14 @@ from .documents import Doc
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ANALYZER", "CURRENT", "SCHEMA", "IndexReport", "current_generation", "update_index"]
+__all__ = ["ANALYZER", "CURRENT", "SCHEMA", "STOPS", "IndexReport", "current_generation", "update_index"]
 
 CURRENT = "current"
-SCHEMA_VERSION = "12"  # bump when SCHEMA changes: a build then starts a fresh generation
+SCHEMA_VERSION = "13"  # bump when SCHEMA changes: a build then starts a fresh generation
+# The words the analyzer drops: never indexed, so never suggested ("did you mean") either.
+STOPS = STOP_WORDS
 # Whoosh's English stemming analyzer (stop words, stems), then accent folding: "Café" finds "cafe".
-ANALYZER = StemmingAnalyzer() | CharsetFilter(accent_map)
+ANALYZER = StemmingAnalyzer(stoplist=STOPS) | CharsetFilter(accent_map)
 # Segments as separate files: Whoosh reads each part of a compound segment into memory (a
 # BytesIO copy of its memory map) every time a reader opens it, and the server opens one per search.
 COMPOUND = False

@@ -8,13 +8,22 @@ const input = document.getElementById("q");
 let timer = null;
 let latest = 0;
 
+// A phrase or a group still open is still being typed: asking now would only answer that it is
+// unbalanced, so the results shown stay until it is closed (Enter still shows the reason).
+function stillOpen(q) {
+  const outside = q.replace(/"[^"]*"/g, " ");
+  return (q.split('"').length - 1) % 2 === 1
+    || (outside.split("(").length !== outside.split(")").length);
+}
+
 async function refresh() {
-  if (!input.value.trim()) return;
+  if (!input.value.trim() || stillOpen(input.value)) return;
   const params = new URLSearchParams(new FormData(form));
   params.set("partial", "1");
   const ticket = ++latest;
   const response = await fetch(`${form.action}?${params}`, { headers: { Accept: "text/html" } });
   if (ticket !== latest) return; // a newer keystroke has already asked again
+  if (response.status === 400) return; // mid-word, a query can be briefly wrong: keep the results shown
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
   const fresh = page.getElementById("search-output");
   const current = document.getElementById("search-output");

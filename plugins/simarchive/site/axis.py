@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..content.events import Event
 
@@ -35,6 +35,7 @@ OPEN_LEAD = ROOM  # an open end is drawn as a lead-in (or lead-out) one target l
 MARKS_TOP = 40
 LANE = 28
 YEARS_H = 28
+MONTHS_H = 14
 EPSILON = 1e-6
 
 
@@ -87,7 +88,11 @@ class Mark:
     open_start: bool = False
     open_end: bool = False
     number: int | None = None  # a turning point's number in the story
-    count: int = 1
+    members: tuple[str, ...] = ()  # the slugs of the events it stands for
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
 
     @property
     def is_point(self) -> bool:
@@ -118,6 +123,7 @@ class Axis:
     marks: list[Mark]
     lanes: int
     whole: bool  # the whole record (the timeline), or one period (a year's or a phase's page)
+    months: list[Tick] = field(default_factory=list)  # a single year's months, where it is zoomed into one
 
     @property
     def gaps(self) -> dict[int, int]:
@@ -138,8 +144,8 @@ class Axis:
 
     @property
     def height(self) -> int:
-        """The SVG's height in pixels."""
-        return self.marks_bottom + YEARS_H
+        """The SVG's height in pixels: a row of month initials too when zoomed into one year."""
+        return self.marks_bottom + YEARS_H + (MONTHS_H if self.months else 0)
 
     def lane_y(self, lane: int) -> int:
         """The middle of a lane, in pixels from the top."""
@@ -178,7 +184,8 @@ def _cluster(group: list[Mark]) -> Mark:
     right = max(m.hit_end for m in group)
     display = f"{len(group)} events, {first.display} to {last.display}"
     return Mark(first.slug, f"{len(group)} events close together", display, "cluster", left,
-                round(right - left, 3), left, round(right - left, 3), first.year, count=len(group))
+                round(right - left, 3), left, round(right - left, 3), first.year,
+                members=tuple(m.slug for m in group))
 
 
 def _clustered(marks: list[Mark]) -> list[Mark]:
@@ -203,10 +210,9 @@ def _stacked(marks: list[Mark]) -> list[Mark]:
     lanes: list[list[tuple[float, float]]] = []
     placed = []
     for mark in order:
-        for lane, taken in enumerate(lanes):
-            if all(mark.hit_end <= a + EPSILON or mark.hit_x >= b - EPSILON for a, b in taken):
-                break
-        else:
+        lane = next((i for i, taken in enumerate(lanes)
+                     if all(mark.hit_end <= a + EPSILON or mark.hit_x >= b - EPSILON for a, b in taken)), None)
+        if lane is None:
             lanes.append([])
             lane = len(lanes) - 1
         lanes[lane].append((mark.hit_x, mark.hit_end))
@@ -243,7 +249,7 @@ def _mark(event: Event, pos, number: int | None) -> Mark:
     hit_x, hit_width = _target(x, width)
     return Mark(event.slug, event.title, event.when.display, event.when.precision, x, width, hit_x, hit_width,
                 event.when.sort_key.year, open_start=event.when.earliest is None,
-                open_end=event.when.latest is None, number=number)
+                open_end=event.when.latest is None, number=number, members=(event.slug,))
 
 
 def build_axis(events: Sequence[Event], phases: Sequence[str], *, years: tuple[int, int] | None = None,
@@ -274,5 +280,6 @@ def build_axis(events: Sequence[Event], phases: Sequence[str], *, years: tuple[i
     axis_years = [Year(y, pos(dt.date(y, 1, 1)), round(pos(dt.date(y + 1, 1, 1)) - pos(dt.date(y, 1, 1)), 3), n)
                   for y, n in counts.items()]
     ticks = [Tick(y, pos(dt.date(y, 1, 1))) for y in range(first_year, last_year + 2)]
+    months = [Tick(m, pos(dt.date(first_year, m, 1))) for m in range(1, 13)] if first_year == last_year else []
     return Axis(start, end - dt.timedelta(days=1), ticks, axis_years, _bands(events, phases, pos), marks,
-                max(m.lane for m in marks) + 1, years is None)
+                max(m.lane for m in marks) + 1, years is None, months)

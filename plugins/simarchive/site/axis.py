@@ -24,9 +24,9 @@ from ..content.events import Event
 __all__ = ["ROOM", "Axis", "Band", "Mark", "Tick", "Year", "build_axis", "event_bounds", "overlaps",
            "phase_slug"]
 
-# The axis is narrowest on a 390 px phone (the page keeps 16 px each side); a target there must be
+# The axis is narrowest on a 360 px phone (the page keeps 16 px each side); a target there must be
 # 24 px, so this much of the axis. Wider screens only give the marks more room.
-REF_WIDTH = 358
+REF_WIDTH = 328
 TARGET = 24
 ROOM = round(100 * TARGET / REF_WIDTH, 3)
 OPEN_LEAD = ROOM  # an open end is drawn as a lead-in (or lead-out) one target long

@@ -98,10 +98,10 @@ class SitePages:
         turning = [e for e in site.events if e.turning]
         numbers = {e.slug: i for i, e in enumerate(turning, start=1)}
         pages = periods(site, phases)
-        common = {"page_name": "timeline", "turning": turning, "browse": browse_links(pages),
-                  "period_years": {int(p.slug) for p in pages if p.path.startswith("years/")}}
+        common = {"page_name": "timeline", "browse": browse_links(pages)}
         self.write("index.html", "timeline", events=events, events_by_year=_by_year(events), current="",
-                   axis=build_axis(site.events, phases, turning=numbers), facets=facets(site, phases), **common)
+                   axis=build_axis(site.events, phases, turning=numbers), facets=facets(site, phases), turning=turning,
+                   **common)
         for period in pages:
             chosen = [a for a in events if a.slug in period.slugs]
             first, last = period.years

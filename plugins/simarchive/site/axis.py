@@ -15,6 +15,7 @@ in lanes, as many as they need.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ __all__ = ["ROOM", "Axis", "Band", "Mark", "Tick", "Year", "build_axis", "event_
 # 24 px, so this much of the axis. Wider screens only give the marks more room.
 REF_WIDTH = 328
 TARGET = 24
-ROOM = round(100 * TARGET / REF_WIDTH, 3)
+ROOM = math.ceil(100_000 * TARGET / REF_WIDTH) / 1000  # rounded up: never a hair under 24 px
 OPEN_LEAD = ROOM  # an open end is drawn as a lead-in (or lead-out) one target long
 # Pixel geometry of the SVG, shared with theme/templates/_axis.html through Axis: two rows of
 # phase labels, then the lanes (a target and a gap each), then the years.

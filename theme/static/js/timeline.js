@@ -63,17 +63,25 @@ function followAxis() {
   // And, in the year bar, the year being read, scrolled into its view on a narrow screen.
   const links = new Map([...document.querySelectorAll(".yearnav a[data-year]")].map((a) => [a.dataset.year, a]));
   if (!links.size) return;
-  const observer = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      if (!entry.isIntersecting) continue;
-      const link = links.get(entry.target.id.slice(1));
-      if (!link || link.hasAttribute("aria-current")) continue;
-      for (const a of links.values()) a.removeAttribute("aria-current");
-      link.setAttribute("aria-current", "location");
-      reveal(link);
-    }
-  }, { rootMargin: "-20% 0px -70% 0px" });
-  for (const section of document.querySelectorAll("section.year")) observer.observe(section);
+  const sections = [...document.querySelectorAll("section.year")];
+  const update = () => {
+    // The year being read: the last one begun above the top third of the window, or, at the foot
+    // of the page (where the last years cannot scroll that far up), the last one in sight.
+    const atFoot = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
+    const line = atFoot ? innerHeight : innerHeight * 0.3;
+    const shownSections = sections.filter((section) => !section.hidden);
+    const current = shownSections.filter((section) => section.getBoundingClientRect().top < line).pop()
+      || shownSections[0];
+    const link = current && links.get(current.id.slice(1));
+    if (!link || link.hasAttribute("aria-current")) return;
+    for (const a of links.values()) a.removeAttribute("aria-current");
+    link.setAttribute("aria-current", "location");
+    reveal(link);
+  };
+  const observer = new IntersectionObserver(update, { rootMargin: "-20% 0px -70% 0px" });
+  for (const section of sections) observer.observe(section);
+  const footer = document.querySelector(".site-footer");
+  if (footer) new IntersectionObserver(update).observe(footer);
 }
 
 function reveal(link) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -331,3 +332,21 @@ def test_a_journalist_cites_the_2018_adoption_from_the_timeline_on_a_phone(open_
     assert actions <= 3
     assert "(April 2018)" in text
     assert f"{real_server}/events/{EVENT}/" in text
+
+
+def _documented_filters() -> list[str]:
+    text = "".join((REPO / name).read_text(encoding="utf-8") for name in ("README.md", "docs/timeline.md"))
+    return sorted(set(re.findall(r"`(/\?[^`\s]+)`", text)))
+
+
+def test_the_filter_addresses_in_the_readme_and_the_docs_find_events_in_the_real_record(open_real):
+    examples = _documented_filters()
+    assert "/?phase=Review&kind=official&q=letter" in examples
+    page = open_real("/")
+    for example in examples:
+        page.goto(example)
+        page.wait_for_selector("form#filters[data-ready]", state="attached")
+        assert shown(page), f"{example} shows no event"
+    page.goto("/?phase=Review&kind=official&q=letter")
+    page.wait_for_selector("form#filters[data-ready]", state="attached")
+    assert shown(page) == ["2023-03-10-nhse-position-letter"]

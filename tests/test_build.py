@@ -142,7 +142,9 @@ def test_every_event_and_source_gets_its_page_and_citation_files_and_the_log_cou
     downloads = [p for p in site.output.rglob("sim-timeline-*") if p.suffix in {".bib", ".ris", ".json"}]
     assert len(downloads) == 3 * (len(events) + len(registry))
     pages = [site.output / "index.html", site.output / "404.html", site.output / "changes" / "index.html",
-             *site.output.glob("sources/**/index.html")]
+             *site.output.glob("sources/**/index.html"), *site.output.glob("phases/*/index.html"),
+             *site.output.glob("years/*/index.html")]
+    assert len(pages) == 27  # with a page for each of the 4 phases and 6 years that have events
     assert (f"simarchive: wrote {len(pages)} pages, timeline.json, timeline-timelinejs.json, "
             f"{len(downloads)} citation files and 0 capture files") in result.log.splitlines()
 

@@ -34,7 +34,7 @@ CASES = {
     ),
     "unknown-field.md": (
         "content/events/unknown-field.md:6: Source: unknown field; "
-        "known fields are Title, Slug, When, Summary, Phase, Sources, Actors, Disputed, Modified"
+        "known fields are Title, Slug, When, Summary, Phase, Sources, Actors, Disputed, Modified, Turning"
     ),
     "unknown-kind.toml": f"content/sources.toml:27: kind: unknown kind 'blog'; expected one of {KINDS}",
     "bad-url.toml": "content/sources.toml:24: url: 'file:///etc/passwd' is not an http(s) URL with a host",

@@ -12,7 +12,9 @@ from .dates import DateError, EventDate, parse_when
 __all__ = ["CITATION", "Citation", "Event", "read_event"]
 
 REQUIRED = ("title", "slug", "when", "summary", "phase", "sources")
-OPTIONAL = ("actors", "disputed", "modified")
+OPTIONAL = ("actors", "disputed", "modified", "turning")
+#: A turning point's label is drawn beside its mark on the axis and listed under the story, so it stays short.
+TURNING_MAX = 40
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # [@source-id] or [@source-id, "a short quoted phrase"]; curly quotes are accepted too.
 CITATION = re.compile(r"\[@([A-Za-z0-9][\w-]*)(?:\s*,\s*[\"“]([^\"”\]]+)[\"”])?\s*\]")
@@ -41,6 +43,7 @@ class Event:
     actors: list[str] = field(default_factory=list)
     disputed: str | None = None
     modified: str | None = None  # the day of the last revision, when the curator records it
+    turning: str | None = None  # a turning point of the story: its short label
     citations: list[Citation] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
     body: str = ""  # the Markdown after the metadata
@@ -119,6 +122,9 @@ def _check_fields(meta, lines, where, phases) -> list[ContentError]:
         problems.append(err("phase", f"unknown phase '{meta['phase']}'; expected one of {', '.join(phases)}"))
     if meta.get("modified") and not _is_day(meta["modified"]):
         problems.append(err("modified", f"'{meta['modified']}' must be the day of the last revision, e.g. 2024-05-01"))
+    if len(meta.get("turning", "")) > TURNING_MAX:
+        problems.append(err("turning", f"a turning point's label is at most {TURNING_MAX} characters, "
+                                       f"not {len(meta['turning'])}; say it in a few words"))
     return problems
 
 
@@ -158,6 +164,7 @@ def read_event(path: Path, where: str, phases: tuple[str, ...]) -> tuple[Event |
         actors=split_list(meta.get("actors", ""), ";"),
         disputed=meta.get("disputed") or None,
         modified=meta.get("modified") or None,
+        turning=meta.get("turning") or None,
         citations=_citations(text, 1),
         lines=lines,
         body="\n".join(text.splitlines()[body_start:]),

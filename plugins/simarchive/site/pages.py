@@ -18,7 +18,7 @@ from ..content.registry import KINDS
 from ..errors import ArchiveError
 from .axis import build_axis
 from .catalogue import FINDINGS, SORTS, catalogue_pages, page_path
-from .timeline import facets, timeline_data
+from .timeline import browse_links, facets, periods, timeline_data
 from .timelinejs import timelinejs_data
 from .view import SiteView
 
@@ -49,6 +49,14 @@ def write_downloads(citations: list[Citation], output: Path) -> list[Path]:
 def write_json(path: Path, data: dict) -> Path:
     # Compact separators: timeline.json is fetched by the timeline page, so every byte counts.
     return write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _by_year(articles: list) -> dict[int, list]:
+    """Pelican's articles (in time order) by the year each is listed under."""
+    by_year: dict[int, list] = {}
+    for article in articles:
+        by_year.setdefault(article.when.sort_key.year, []).append(article)
+    return by_year
 
 
 class SitePages:
@@ -84,13 +92,25 @@ class SitePages:
         self.citation_files = len(write_downloads(view.citebook.all(), self.output))
 
     def write_timeline(self, events: list) -> None:
-        by_year: dict[int, list] = {}
-        for article in events:
-            by_year.setdefault(article.when.sort_key.year, []).append(article)
+        """The timeline, and a page per phase and per year with the axis zoomed into its period."""
         view = self.view
-        self.write("index.html", "timeline", events=events, events_by_year=by_year, page_name="timeline",
-                   axis=build_axis(view.site.events, view.config.phases),
-                   facets=facets(view.site, view.config.phases))
+        site, phases = view.site, view.config.phases
+        turning = [e for e in site.events if e.turning]
+        numbers = {e.slug: i for i, e in enumerate(turning, start=1)}
+        pages = periods(site, phases)
+        common = {"page_name": "timeline", "browse": browse_links(pages)}
+        self.write("index.html", "timeline", events=events, events_by_year=_by_year(events), current="",
+                   axis=build_axis(site.events, phases, turning=numbers), facets=facets(site, phases), turning=turning,
+                   **common)
+        for period in pages:
+            chosen = [a for a in events if a.slug in period.slugs]
+            first, last = period.years
+            label = str(first) if first == last else f"{first} to {last}"
+            self.write(f"{period.path}/index.html", "period", events=chosen, events_by_year=_by_year(chosen),
+                       heading=period.heading, scope=period.scope, filter_query=period.query,
+                       current=period.slug, period_label=label,
+                       axis=build_axis([e for e in site.events if e.slug in period.slugs], phases,
+                                       years=period.years, turning=numbers), **common)
 
     def write_catalogue(self) -> None:
         sources = self.view.sources

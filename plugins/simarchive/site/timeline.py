@@ -1,12 +1,16 @@
-"""The timeline as data: /timeline.json, our own schema (documented in README.md)."""
+"""The timeline as data: /timeline.json (our own schema, documented in docs/timeline.md), the
+filters' values, and the pages per phase and per year."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from ..content.site import Site
+from .axis import event_bounds, overlaps, phase_slug
 
-__all__ = ["SCHEMA_VERSION", "archive_status", "facets", "timeline_data"]
+__all__ = ["SCHEMA_VERSION", "Period", "archive_status", "browse_links", "facets", "periods", "timeline_data"]
 
 SCHEMA_VERSION = 1
 
@@ -62,4 +66,48 @@ def facets(site: Site, phases: tuple[str, ...]) -> dict[str, list]:
         "actors": actors,
         "kinds": kinds,
         "years": list(range(years[0], years[-1] + 1)) if years else [],
+    }
+
+
+@dataclass(frozen=True)
+class Period:
+    """A page of the timeline narrowed to one phase or one year, made at build time so that it
+    needs neither JavaScript nor a server: /phases/<slug>/ or /years/<year>/."""
+
+    path: str  # the page's folder, e.g. "years/2021"
+    slug: str  # what the browse links mark as the current page
+    heading: str
+    scope: str  # the events it lists, e.g. "that may fall in 2021"
+    query: str  # the same view on the timeline, with the filters
+    years: tuple[int, int]  # the axis's zoom
+    slugs: frozenset[str]  # its events
+
+
+def periods(site: Site, phases: tuple[str, ...]) -> list[Period]:
+    """A page per phase some event has, and per year some event may fall in (as the filters count
+    an event in a year range: if any day it may fall on is inside it)."""
+    pages = []
+    for phase in (p for p in phases if any(e.phase == p for e in site.events)):
+        events = [e for e in site.events if e.phase == phase]
+        bounds = [event_bounds(e) for e in events]
+        years = (min(s.year for s, _ in bounds), max(e.year for _, e in bounds))
+        pages.append(Period(f"phases/{phase_slug(phase)}", phase_slug(phase), f"Phase: {phase}",
+                            f"in the {phase} phase", urlencode({"phase": phase}), years,
+                            frozenset(e.slug for e in events)))
+    span = facets(site, phases)["years"]
+    for year in span:
+        events = [e for e in site.events if overlaps(e, year, year)]
+        if events:
+            pages.append(Period(f"years/{year}", str(year), str(year), f"that may fall in {year}",
+                                urlencode({"from": year, "to": year}), (year, year),
+                                frozenset(e.slug for e in events)))
+    return pages
+
+
+def browse_links(pages: list[Period]) -> dict[str, list]:
+    """What "Browse by phase or year" links to."""
+    return {
+        "phases": [{"slug": p.slug, "name": p.heading.removeprefix("Phase: ")} for p in pages
+                   if p.path.startswith("phases/")],
+        "years": [int(p.slug) for p in pages if p.path.startswith("years/")],
     }

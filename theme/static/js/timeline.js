@@ -1,6 +1,6 @@
-// The timeline's enhancements: filters (from /timeline.json, state in the URL), deep links that
-// focus their event, keyboard navigation, and the axis following the reader. The page is whole
-// without any of this.
+// The timeline's enhancements: filters (state in the URL), deep links that focus their event,
+// keyboard navigation, and the axis and the year bar following the reader. The page is whole
+// without any of this; the year's and phase's pages use it too.
 import { Filters } from "./filters.js";
 import { bindKeys, bindToggle } from "./keys.js";
 
@@ -60,28 +60,46 @@ function followAxis() {
     const card = e.target.closest?.("li.event");
     if (card) setActive(card);
   });
-  // And, in the year navigator, the year being read.
+  // And, in the year bar, the year being read, scrolled into its view on a narrow screen.
   const links = new Map([...document.querySelectorAll(".yearnav a[data-year]")].map((a) => [a.dataset.year, a]));
-  const observer = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      if (!entry.isIntersecting) continue;
-      for (const a of links.values()) a.removeAttribute("aria-current");
-      links.get(entry.target.id.slice(1))?.setAttribute("aria-current", "true");
-    }
-  }, { rootMargin: "-20% 0px -70% 0px" });
-  for (const section of document.querySelectorAll("section.year")) observer.observe(section);
+  if (!links.size) return;
+  const sections = [...document.querySelectorAll("section.year")];
+  const update = () => {
+    // The year being read: the last one begun above the top third of the window, or, at the foot
+    // of the page (where the last years cannot scroll that far up), the last one in sight.
+    const atFoot = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
+    const line = atFoot ? innerHeight : innerHeight * 0.3;
+    const shownSections = sections.filter((section) => !section.hidden);
+    const current = shownSections.filter((section) => section.getBoundingClientRect().top < line).pop()
+      || shownSections[0];
+    const link = current && links.get(current.id.slice(1));
+    if (!link || link.hasAttribute("aria-current")) return;
+    for (const a of links.values()) a.removeAttribute("aria-current");
+    link.setAttribute("aria-current", "location");
+    reveal(link);
+  };
+  const observer = new IntersectionObserver(update, { rootMargin: "-20% 0px -70% 0px" });
+  for (const section of sections) observer.observe(section);
+  const footer = document.querySelector(".site-footer");
+  if (footer) new IntersectionObserver(update).observe(footer);
 }
 
-async function startFilters() {
+function reveal(link) {
+  const bar = link.closest("ol");
+  const left = link.getBoundingClientRect().left - bar.getBoundingClientRect().left + bar.scrollLeft;
+  const right = left + link.offsetWidth;
+  if (left >= bar.scrollLeft && right <= bar.scrollLeft + bar.clientWidth) return;
+  bar.scrollTo({ left: left - (bar.clientWidth - link.offsetWidth) / 2, behavior: reduceMotion ? "instant" : "smooth" });
+}
+
+function startFilters() {
   const form = document.getElementById("filters");
   if (!form) return;
   bindToggle(form.querySelector("#keys-on"));
-  const response = await fetch(form.dataset.source);
-  if (!response.ok) throw new Error(`timeline.json: HTTP ${response.status}`);
-  const filters = new Filters(form, await response.json());
+  const filters = new Filters(form);
   filters.onChange(() => {
     const shown = new Set(cards().map((c) => c.id));
-    for (const mark of document.querySelectorAll(".axis .mark")) {
+    for (const mark of document.querySelectorAll(".axis .mark:not(.mark-cluster)")) {
       mark.classList.toggle("is-out", !shown.has(mark.dataset.slug));
     }
   });
@@ -97,9 +115,6 @@ bindKeys({
 }, isCard);
 followAxis();
 window.addEventListener("hashchange", () => focusHash());
+startFilters();
 // On arrival, go straight to a deep-linked event: no long smooth scroll through the years.
-startFilters().then(() => focusHash({ instant: true }), (error) => {
-  // Without the data the filters cannot work; everything else still does.
-  console.warn("simarchive:", error);
-  focusHash({ instant: true });
-});
+focusHash({ instant: true });

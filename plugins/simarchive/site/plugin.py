@@ -19,12 +19,15 @@ from ..content.events import split_list
 from ..content.references import References
 from ..content.site import Site, load_site
 from ..errors import ConfigError
+from .assets import Assets
 from .pages import SitePages
 from .view import SiteView, install
 
 logger = logging.getLogger(__name__)
 #: The build's SiteView, in the context Pelican shares between the generators of one run.
 VIEW = "SIMARCHIVE_VIEW"
+#: The build's fingerprinted theme assets, likewise.
+ASSETS = "SIMARCHIVE_ASSETS"
 
 
 def _config(settings: dict) -> Config:
@@ -109,10 +112,22 @@ def _view(generator) -> SiteView:
     return view
 
 
+def _assets(generator) -> Assets:
+    # Read once per build, so every page and the files written name the same content.
+    assets = generator.context.get(ASSETS)
+    if assets is None:
+        settings = generator.settings
+        static = [Path(generator.theme) / folder for folder in settings["THEME_STATIC_PATHS"]]
+        prefix = "/" + settings["THEME_STATIC_DIR"].strip("/")
+        assets = generator.context[ASSETS] = Assets.from_folder(static[0], prefix) if static else Assets({}, {}, prefix)
+    return assets
+
+
 def add_globals(generator) -> None:
     """Give every template the registry, the archive status and the citations: `sim` and
-    `citebook`."""
+    `citebook`; and `asset(name)`, a theme file's fingerprinted URL."""
     install(generator.env, _view(generator))
+    _assets(generator).install(generator.env)
 
 
 class ArchiveGenerator(Generator):
@@ -128,6 +143,7 @@ class ArchiveGenerator(Generator):
     def generate_output(self, writer) -> None:
         pages = SitePages(_view(self), self.context, self.get_template, writer.write_file, Path(self.output_path))
         pages.write_all(self.events)
+        _assets(self).write(Path(self.output_path) / self.settings["THEME_STATIC_DIR"])
         logger.info("simarchive: wrote %d pages, timeline.json, timeline-timelinejs.json, %d citation files and "
                     "%d capture files", pages.pages, pages.citation_files, pages.capture_files)
 

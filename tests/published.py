@@ -4,6 +4,7 @@ captured from a page served on loopback, so that every kind of page and file is 
 from __future__ import annotations
 
 import threading
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,20 +39,26 @@ EVENT = (
 )
 
 
-def capture_island_news(site: SiteDir) -> str:
-    """Capture the source island-news from a page served locally, with the 2012 event quoting it;
-    the capture's URL path."""
-    (site.content / "events" / "2012-pilot.md").write_text(EVENT, encoding="utf-8")
+def capture_source(site: SiteDir, source_id: str) -> str:
+    """Capture a source of the site from a page served locally (the registry's URL for it is
+    pointed there first); the capture's URL path."""
+    registry = site.content / "sources.toml"
+    text = registry.read_text(encoding="utf-8")
+    url = tomllib.loads(text)[source_id]["url"]
     with local_pages() as server:
-        registry = site.content / "sources.toml"
-        registry.write_text(registry.read_text(encoding="utf-8").replace(
-            "https://example.org/island/pilot", server.url("/article")), encoding="utf-8")
+        registry.write_text(text.replace(f'url = "{url}"', f'url = "{server.url("/article")}"'), encoding="utf-8")
         with site.settings.open("a", encoding="utf-8") as settings:
             settings.write(FAST)
-        result = site.run("capture", "island-news", "--allow-private")
+        result = site.run("capture", source_id, "--allow-private")
     assert result.returncode == 0, result.stdout + result.stderr
-    (capture,) = list_captures(site.archive, "island-news")
-    return f"/sources/island-news/captures/{capture.timestamp}/"
+    (capture,) = list_captures(site.archive, source_id)
+    return f"/sources/{source_id}/captures/{capture.timestamp}/"
+
+
+def capture_island_news(site: SiteDir) -> str:
+    """Capture the test site's island-news, with the 2012 event quoting the page captured."""
+    (site.content / "events" / "2012-pilot.md").write_text(EVENT, encoding="utf-8")
+    return capture_source(site, "island-news")
 
 
 def publish_site(site: SiteDir) -> Path:

@@ -24,8 +24,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from support import REPO, serving, write_settings  # noqa: E402
+from record import publish_record
+from support import REPO, serving
 
 NODE = REPO / "var" / "node"
 LIGHTHOUSE = NODE / "node_modules" / ".bin" / "lighthouse"
@@ -67,16 +67,6 @@ def _failed(data: dict) -> list[str]:
     return sorted(a for a in refs if data["audits"][a].get("score") == 0)
 
 
-def build(root: Path) -> Path:
-    from simarchive.site.publish import build_and_publish
-
-    settings = write_settings(root / "benchconf.py", content=REPO / "content", output=root / "output",
-                              archive=REPO / "archive", index=root / "index")
-    if build_and_publish(settings) != 0:
-        raise SystemExit("the build failed")
-    return settings
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -86,7 +76,7 @@ def main(argv: list[str]) -> int:
         return 1
     install()
     with tempfile.TemporaryDirectory(prefix="sim-lighthouse-") as tmp:
-        settings = build(Path(tmp))
+        settings = publish_record(Path(tmp))
         with serving(settings, threads=8) as base:
             print(f"{'page':<52} {'perf':>5} {'a11y':>5} {'LCP s':>6} {'TBT ms':>7} {'CLS':>6} {'KB':>7} {'DOM':>6}")
             for path in PAGES:

@@ -87,16 +87,18 @@ def test_axe_finds_no_wcag_violations_on_any_kind_of_page(visit, record, kind, s
 
 def test_every_asset_of_every_page_is_found_and_cached_for_good(record):
     base, _, build = record
-    pages = [*build.rglob("index.html"), build / "404.html"]
+    pages = {str(path): path.read_text(encoding="utf-8") for path in [*build.rglob("index.html"), build / "404.html"]}
+    for path in ("/search", "/search?q=police", "/no-such-page/"):  # rendered by the server itself
+        pages[path] = requests.get(base + path, timeout=10).text
     seen: dict[str, str] = {}
-    for path in pages:
-        html = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    for path, text in pages.items():
+        html = BeautifulSoup(text, "lxml")
         urls = [e["href"] for e in html.select("link[rel~=stylesheet][href]")]
         urls += [e["src"] for e in html.select("script[src], img[src]")]
         assert urls, path
         for url in urls:
             assert fingerprinted(url), (url, path)
-            seen.setdefault(url, str(path))
+            seen.setdefault(url, path)
     for url, where in seen.items():
         response = requests.get(base + url, timeout=10)
         assert response.status_code == 200, (url, where)

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help html serve test check capture verify clean bench
+.PHONY: help html serve test check capture verify clean bench screenshot
 
 help:
 	@echo "make serve   build the site and the search index, then serve both on http://127.0.0.1:$(PORT)/"
@@ -16,6 +16,7 @@ help:
 	@echo "make verify  re-read and re-hash every capture in archive/"
 	@echo "make clean   remove output/, var/ and .venv/"
 	@echo "make bench   run bench/search.py (a few minutes; not part of make test)"
+	@echo "make screenshot  retake the README's screenshot, docs/timeline.png, from the real site"
 
 # Reinstalled whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -50,6 +51,9 @@ test: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/search.py
+
+screenshot: $(BIN)/.installed
+	$(BIN)/python bench/screenshot.py
 
 clean:
 	rm -rf output output.builds var $(VENV)

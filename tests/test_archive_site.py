@@ -160,8 +160,11 @@ def test_captures_are_cached_as_immutable_and_pages_are_not(archived_site):
     assert site.build().returncode == 0
     (capture,) = list_captures(site.archive, "island-news")
     with serving(site.settings) as server:
-        page = requests.get(f"{server}/sources/island-news/captures/{capture.timestamp}/", timeout=10)
-        assert page.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        folder = f"{server}/sources/island-news/captures/{capture.timestamp}/"
+        warc = requests.get(folder + "capture.warc.gz", timeout=10)
+        assert warc.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        # The capture's page revalidates: its text never changes, but the site around it does.
+        assert requests.get(folder, timeout=10).headers["Cache-Control"] == "no-cache"
         assert "immutable" not in requests.get(f"{server}/sources/island-news/", timeout=10).headers["Cache-Control"]
 
 

@@ -50,12 +50,30 @@ def test_event_page_numbers_references_and_shows_disagreement(built_site):
         "Where sources disagree One source gives 2016 [1] ; another implies 2017 [2] ."
     )
     assert page.select_one(".body").get_text() == "The fellowship is dated differently by different sources[1]."
-    refs = [li.get_text(" ", strip=True) for li in page.select("ol.references > li")]
-    assert refs == [
-        "National programme page , Test Agency.",
-        "Pilot pairs police and nurses on the Isle of Wight , Island Test News (2 November 2012).",
+    # One list of sources, in the order the text cites them, each linking back to its markers.
+    refs = page.select("section[aria-labelledby=srcs] ol.references > li")
+    assert [(li["id"], li.a.get_text()) for li in refs] == [
+        ("ref-1", "National programme page"), ("ref-2", "Pilot pairs police and nurses on the Isle of Wight"),
     ]
+    assert [a["href"] for a in refs[0].select(".backrefs a")] == ["#cite-1-1", "#cite-1-2"]
+    assert [a["href"] for a in refs[1].select(".backrefs a")] == ["#cite-2-1"]
+    assert [sup["id"] for sup in page.select("sup.ref")] == ["cite-1-1", "cite-2-1", "cite-1-2"]
+    assert refs[1].select_one(".robust-link a")["data-originalurl"] == "https://example.org/island/pilot"
+    assert refs[1].select_one(".status").get_text() == "not yet captured"
+    assert page.get_text().count("Pilot pairs police and nurses on the Isle of Wight") == 1
+    assert [h2.get_text() for h2 in page.select("h2")].count("References") == 0
     assert "[@" not in page.get_text()
+
+
+def test_a_source_listed_but_not_cited_follows_the_cited_ones_in_the_one_list(site):
+    event = site.content / "events" / "2018-spread.md"
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("Sources: agency-page", "Sources: island-news, agency-page"), encoding="utf-8")
+    assert site.build().returncode == 0
+    items = soup(site, "events/2018-spread/index.html").select("section[aria-labelledby=srcs] ol > li")
+    assert [(li.get("id"), li.a["href"]) for li in items] == [
+        ("ref-1", "/sources/agency-page/"), (None, "/sources/island-news/")]
+    assert items[1].select_one(".backrefs").get_text() == "Listed for this event; not cited in the text."
 
 
 def test_quoted_citation_links_to_the_passage_and_says_it_is_unverified(built_site):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import shutil
 import threading
 import time
 from urllib.parse import urlsplit
 
+from published import publish_site
 from simarchive.site import publish
 from simarchive.site.publish import build_and_publish, builds_folder
-from support import serving
+from support import REPO, serving
 
 EVENT = "events/2012-pilot/index.html"
 
@@ -119,3 +122,32 @@ def test_sim_archive_build_publishes_with_the_siteurl_asked(site):
     assert main(["--settings", str(site.settings), "build", "--siteurl", "https://sim.example.org"]) == 0
     assert site.output.is_symlink()
     assert 'href="https://sim.example.org/sources/"' in site.page("index.html")
+
+
+def _asset_names(build) -> dict[str, str]:
+    return json.loads((build / "theme" / "assets.json").read_text(encoding="utf-8"))
+
+
+def test_an_edited_asset_gets_a_new_name_and_the_build_before_keeps_its_own(site):
+    theme = site.root / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    with site.settings.open("a", encoding="utf-8") as settings:
+        settings.write(f"THEME = {str(theme)!r}\n")
+    first = _asset_names(publish_site(site))
+    css = theme / "static" / "css" / "site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.edited { color: inherit; }\n", encoding="utf-8")
+    filters = theme / "static" / "js" / "filters.js"
+    filters.write_text(filters.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    build = publish_site(site)
+    second = _asset_names(build)
+    changed = {name for name in first if first[name] != second[name]}
+    # timeline.js imports filters.js: its own name changes with the name it imports.
+    assert changed == {"css/site.css", "js/filters.js", "js/timeline.js"}
+    page = site.page("index.html")
+    assert f'href="/theme/{second["css/site.css"]}"' in page and first["css/site.css"] not in page
+    timeline = (build / "theme" / second["js/timeline.js"]).read_text(encoding="utf-8")
+    assert f'from "./{second["js/filters.js"].rpartition("/")[2]}"' in timeline
+    # A page of the build before, loaded just before the switch, still finds what it links to.
+    assert all((build / "theme" / name).is_file() for name in first.values())
+    old, new = (build / "theme" / names["css/site.css"] for names in (first, second))
+    assert old.read_bytes() != new.read_bytes()

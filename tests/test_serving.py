@@ -1,8 +1,11 @@
-"""Serving under stress, on real servers: idle clients, a missing index, and gunicorn's workers
-replaced when one dies."""
+"""Serving on real servers: pages sent compressed and cached as they should be; under stress, idle
+clients, a missing index, and gunicorn's workers replaced when one dies."""
 
 from __future__ import annotations
 
+import gzip
+import http.client
+import json
 import os
 import shutil
 import signal
@@ -10,8 +13,12 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import brotli
 import requests
+from published import capture_island_news, publish_site
+from simarchive.cite.export import DOWNLOAD_PREFIX
 from support import BIN, free_port, serving
 
 
@@ -101,3 +108,78 @@ def test_gunicorn_answers_search_and_replaces_a_worker_that_dies(built_site):
         arbiter.send_signal(signal.SIGTERM)
         output = arbiter.communicate(timeout=30)[0].decode(errors="replace")
     assert f"Worker (pid:{victim}) was sent SIGKILL" in output or str(victim) in output, output
+
+
+def _raw(base: str, path: str, encoding: str | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """A response's status, headers (by any case) and bytes as sent (requests would decode them)."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": encoding} if encoding else {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
+
+
+def _assets(build: Path) -> dict[str, str]:
+    return json.loads((build / "theme" / "assets.json").read_text(encoding="utf-8"))
+
+
+def test_pages_and_assets_are_sent_compressed_as_the_client_asks(site):
+    capture = capture_island_news(site)
+    build = publish_site(site)
+    css = "/theme/" + _assets(build)["css/site.css"]
+    with serving(site.settings) as base:
+        for path in ("/", "/events/2012-pilot/", css, "/timeline.json", "/feeds/events.atom.xml", capture):
+            status, headers, identity = _raw(base, path)
+            assert status == 200 and "Content-Encoding" not in headers, path
+            for asked, sent in (("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br", "br")):
+                status, headers, body = _raw(base, path, asked)
+                assert (status, headers.get("Content-Encoding"), headers["Vary"]) == (200, sent, "Accept-Encoding")
+                assert len(body) < len(identity) and DECODE[sent](body) == identity, (path, asked)
+
+
+def test_downloads_are_sent_byte_for_byte_and_never_compressed(site):
+    capture = capture_island_news(site)
+    build = publish_site(site)
+    folder = build / capture.strip("/")
+    downloads = [p for p in folder.iterdir() if p.name != "index.html" and not p.name.startswith("index.html.")]
+    downloads += [*build.rglob(f"{DOWNLOAD_PREFIX}*"), *build.rglob("*.wacz")]
+    assert {p.suffix for p in downloads} >= {".gz", ".txt", ".bib", ".ris", ".json", ".wacz"}
+    assert not [p for p in downloads if p.suffix in (".br",) or p.name.endswith((".json.gz", ".txt.gz", ".bib.gz"))]
+    with serving(site.settings) as base:
+        for path in downloads:
+            status, headers, body = _raw(base, "/" + str(path.relative_to(build)), "gzip, br")
+            assert (status, "Content-Encoding" in headers, body) == (200, False, path.read_bytes()), path
+
+
+def test_a_rebuild_never_serves_a_stale_compressed_page(site):
+    publish_site(site)
+    event = site.content / "events" / "2012-pilot.md"
+    original = event.read_text(encoding="utf-8")
+    with serving(site.settings) as base:
+        for version in (1, 2):
+            event.write_text(original.rstrip("\n") + f"\n\nRevision marker {version}.\n", encoding="utf-8")
+            publish_site(site)
+            _, _, identity = _raw(base, "/events/2012-pilot/")
+            assert f"Revision marker {version}.".encode() in identity
+            for encoding, decode in DECODE.items():
+                _, headers, body = _raw(base, "/events/2012-pilot/", encoding)
+                assert headers["Content-Encoding"] == encoding and decode(body) == identity
+
+
+def test_fingerprinted_assets_are_cached_for_a_year_and_pages_revalidate(built_site, web_server):
+    status, headers, _ = _raw(web_server, "/theme/" + _assets(built_site.output)["js/timeline.js"])
+    assert (status, headers["Cache-Control"]) == (200, "public, max-age=31536000, immutable")
+    status, headers, _ = _raw(web_server, "/")
+    assert (status, headers["Cache-Control"]) == (200, "no-cache")
+    connection = http.client.HTTPConnection(*urlsplit(web_server).netloc.split(":"), timeout=10)
+    connection.request("GET", "/", headers={"If-None-Match": headers["ETag"]})
+    assert connection.getresponse().status == 304
+    connection.close()
+    status, headers, _ = _raw(web_server, "/theme/css/site.css")  # the plain name, for others' links
+    assert (status, headers["Cache-Control"]) == (200, "max-age=60, public")

@@ -11,6 +11,11 @@ class ConfigError(SimArchiveError):
     """A SIMARCHIVE_* setting is unknown, mistyped or out of range."""
 
 
+class ThemeError(SimArchiveError):
+    """The theme is inconsistent: a template asks for an asset that is not there, or scripts import
+    one that is missing."""
+
+
 class ContentError(SimArchiveError):
     """A problem in content/: carries the file, the line (or None) and the field."""
 

@@ -18,6 +18,7 @@ from .config import Config, load_config
 from .errors import QueryError, SearchError
 from .search.api import SORTS, Results, SearchRequest, request_from_params, results_json, search_url
 from .search.searcher import Searcher
+from .site.assets import Assets, fingerprinted
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +56,22 @@ DOWNLOADS = (
 )
 
 
+#: For what never changes under its name: fingerprinted theme assets, and a capture's files.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: Pages are kept by the browser but asked again each time (WhiteNoise answers 304 to an unchanged
+#: ETag): a new build changes them, and the fingerprinted names they link to.
+REVALIDATE = "no-cache"
+
+
 def _add_static_headers(headers, path, url) -> None:
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
-    if "/captures/" in url:  # a capture never changes once written, nor do its pages and files
-        headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    if headers.get("Content-Type", "").startswith("text/html"):
+        # A capture's page too: its text never changes, but the site around it (the archive's
+        # state in the footer, the assets it links to) does.
+        headers["Cache-Control"] = REVALIDATE
+    elif fingerprinted(url) or "/captures/" in url:  # a capture never changes once written
+        headers["Cache-Control"] = IMMUTABLE
     name = url.rsplit("/", 1)[-1]
     for prefix, suffix, media in DOWNLOADS:
         if name.startswith(prefix) and name.endswith(suffix):
@@ -87,6 +99,11 @@ class SearchApp:
         # than one after the other, and each makes the static pages wait. The others wait here,
         # holding nothing (docs/serving.md: more processes for more searches).
         self._one_at_a_time = threading.Lock()
+
+    def use_assets(self, assets: Assets) -> None:
+        """Link the theme's assets by the names of the build being served (PublishedSite calls it
+        whenever it moves to a build)."""
+        assets.install(self.env)
 
     def search(self, request: SearchRequest) -> Results:
         with self._one_at_a_time:
@@ -184,6 +201,7 @@ class PublishedSite:
         if root != self._root:
             with self._lock:
                 if root != self._root:
+                    self.search.use_assets(Assets.from_build(Path(root) / "theme"))
                     self._static = WhiteNoise(self.search, root=root, index_file=True,
                                               add_headers_function=_add_static_headers)
                     self._root = root

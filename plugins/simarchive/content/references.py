@@ -17,11 +17,13 @@ _IN_TEXT = re.compile(r"\s*" + CITATION.pattern)
 
 @dataclass
 class Reference:
-    """One numbered reference: a source, and the phrases quoted from it, in order."""
+    """One numbered reference: a source, the phrases quoted from it, and the ids of the markers
+    that cite it (for links back from the list of sources), in order."""
 
     number: int
     source: str
     quotes: list[str] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
 
     @staticmethod
     def fragment(phrase: str) -> str:
@@ -47,8 +49,9 @@ class References:
         ref = self._reference(source)
         if phrase and phrase not in ref.quotes:
             ref.quotes.append(phrase)
+        ref.markers.append(f"cite-{ref.number}-{len(ref.markers) + 1}")
         return (
-            f'<sup class="ref"><a href="#ref-{ref.number}" '
+            f'<sup class="ref" id="{ref.markers[-1]}"><a href="#ref-{ref.number}" '
             f'aria-label="Reference {ref.number}">[{ref.number}]</a></sup>'
         )
 

@@ -21,6 +21,7 @@ from ..content.events import split_list
 from ..content.references import References
 from ..content.site import Site, load_site
 from ..errors import ConfigError
+from .assets import Assets
 from .pages import SitePages
 from .view import SiteView, install
 
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 #: The build's SiteView, in the context Pelican shares between the generators of one run.
 VIEW = "SIMARCHIVE_VIEW"
 RENDERINGS = "simarchive-citations.json"
+#: The build's fingerprinted theme assets, likewise.
+ASSETS = "SIMARCHIVE_ASSETS"
 
 
 def _config(settings: dict) -> Config:
@@ -133,10 +136,22 @@ def _save_renderings(settings: dict, renderings: Renderings) -> None:
         raise
 
 
+def _assets(generator) -> Assets:
+    # Read once per build, so every page and the files written name the same content.
+    assets = generator.context.get(ASSETS)
+    if assets is None:
+        settings = generator.settings
+        static = [Path(generator.theme) / folder for folder in settings["THEME_STATIC_PATHS"]]
+        prefix = "/" + settings["THEME_STATIC_DIR"].strip("/")
+        assets = generator.context[ASSETS] = Assets.from_folder(static[0], prefix) if static else Assets({}, {}, prefix)
+    return assets
+
+
 def add_globals(generator) -> None:
     """Give every template the registry, the archive status and the citations: `sim` and
-    `citebook`."""
+    `citebook`; and `asset(name)`, a theme file's fingerprinted URL."""
     install(generator.env, _view(generator))
+    _assets(generator).install(generator.env)
 
 
 class ArchiveGenerator(Generator):
@@ -154,6 +169,7 @@ class ArchiveGenerator(Generator):
         pages.write_all(self.events)
         # Every page that cites is written by now (Pelican's generators run before this one).
         _save_renderings(self.settings, _view(self).renderings)
+        _assets(self).write(Path(self.output_path) / self.settings["THEME_STATIC_DIR"])
         logger.info("simarchive: wrote %d pages, timeline.json, timeline-timelinejs.json, %d citation files and "
                     "%d capture files", pages.pages, pages.citation_files, pages.capture_files)
 

@@ -104,3 +104,11 @@ def test_every_committed_capture_has_a_readable_capture_json():
             continue
         meta = json.loads((capture / "capture.json").read_text(encoding="utf-8"))
         assert len(meta["sha256"]) == 64, capture
+
+
+def test_templates_link_theme_files_by_their_fingerprinted_names():
+    """A theme file linked by its plain name is cached for minutes, not a year, and goes stale
+    after a change; asset() gives the name with its content's hash."""
+    for template in sorted((REPO / "theme" / "templates").glob("*.html")):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
+            assert "/theme/" not in line, f"{template.name}:{number} links a theme file by name; use asset()"

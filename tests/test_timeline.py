@@ -240,7 +240,8 @@ def test_a_page_per_phase_and_per_year_lists_its_events_with_the_axis_zoomed_in(
 def test_timeline_page_loads_only_same_origin_scripts_and_no_inline_code(built_site):
     page = soup(built_site, "index.html")
     scripts = page.find_all("script")
-    assert [s["src"] for s in scripts] == ["/theme/js/early.js", "/theme/js/timeline.js"]
+    assets = json.loads((built_site.output / "theme" / "assets.json").read_text(encoding="utf-8"))  # fingerprinted
+    assert [s["src"] for s in scripts] == [f"/theme/{assets['js/early.js']}", f"/theme/{assets['js/timeline.js']}"]
     assert all(not s.string for s in scripts)
     assert not page.select("[style]")
     assert not any(attr.startswith("on") for tag in page.find_all(True) for attr in tag.attrs)

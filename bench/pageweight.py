@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
           f"{BUDGET:,} as sent: {'met' if total_sent <= BUDGET else 'NOT met'})")
     json_path = output / "timeline.json"
     data = json_path.read_bytes()
-    print(f"{'/timeline.json (fetched by filters)':<42} {len(data):>9,} {gz(data):>9,} {sent(json_path):>9,}")
+    print(f"{'/timeline.json (for other programs)':<42} {len(data):>9,} {gz(data):>9,} {sent(json_path):>9,}")
     if total_sent == total_raw:
         print("(nothing was sent compressed: build with `sim-archive build` for the .br and .gz files)")
     return 0

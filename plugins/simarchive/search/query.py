@@ -194,6 +194,9 @@ def expand(searcher: Searcher, query: wq.Query, deadline: float, limit: int = MA
         # A typed term becomes a leaf per field searched: its words are counted once over those.
         counted = expansions.setdefault((type(leaf), leaf.text, getattr(leaf, "maxdist", 0), leaf.startchar), set())
         words = set()
+        if isinstance(leaf, wq.FuzzyTerm) and leaf.prefixlength > len(leaf.text):
+            # "police~/2012": a prefix longer than the word is the whole word (Whoosh would index past it).
+            leaf.prefixlength = len(leaf.text)
         for reader in readers:
             for _field, found in leaf.expanded_terms(reader):
                 if time.monotonic() > deadline:

@@ -1,15 +1,16 @@
 """Benchmark: our capture core against `wget --warc-file` on the same 520 loopback URLs.
 
 Serves 500 generated HTML pages (~50 KB each) and 20 PDFs from a local HTTP/1.1 server in its
-own process, captures them all with simarchive.capture.pipeline (WARC, text extraction, capture.json,
-atomic folders; per-host politeness off for this host), then fetches the same URLs with
+own process, captures them all with simarchive.capture.pipeline in this process (WARC, text
+extraction in --processes extraction processes, capture.json, atomic folders; per-host politeness
+off for this host), then fetches the same URLs with
 wget --warc-file, and prints pages per second for both, their ratio and our peak memory.
 
     .venv/bin/python bench/capture.py [--pages 500] [--pdfs 20] [--jobs 4] [--processes 2]
 
 Each side runs --repeat times, alternately, and its best run counts.
 Targets: at least half of wget's throughput; under 250 MB peak memory (RSS) for every process of
-the capture together (the capture processes and their extraction processes).
+the capture together (this process and its extraction processes).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from procmem import children, rss_kib
-from simarchive.capture.processes import capture_in_processes
+from simarchive.capture.pipeline import capture_sources
 from simarchive.config import Config
 from simarchive.content.registry import Source
 
@@ -137,14 +138,13 @@ def serve(pages: int, pdfs: int, ready: multiprocessing.Queue) -> None:
 
 
 def tree_rss_kib(pid: int, skip: frozenset[int]) -> int:
-    """Resident memory of a process and all its descendants (capture processes and their
-    extraction processes), summed."""
+    """Resident memory of a process and all its descendants (its extraction processes), summed."""
     return rss_kib(pid) + sum(tree_rss_kib(child, skip) for child in children(pid) if child not in skip)
 
 
 class MemorySampler:
-    """Peak resident memory of this process plus its capture processes and their extraction
-    processes, summed, sampled every 20 ms (getrusage would give only the largest single process)."""
+    """Peak resident memory of this process plus its extraction processes, summed, sampled
+    every 20 ms (getrusage would give only the largest single process)."""
 
     def __init__(self, skip: set[int]):
         self.skip, self.peak_kib, self._stop = frozenset(skip), 0, threading.Event()
@@ -168,7 +168,7 @@ def run_ours(urls: list[str], work: Path, jobs: int, processes: int) -> float:
         {
             "SIMARCHIVE_ARCHIVE": str(work / "archive"),
             "SIMARCHIVE_DELAY": 0,
-            "SIMARCHIVE_PER_HOST": jobs * processes,
+            "SIMARCHIVE_PER_HOST": jobs,
             "SIMARCHIVE_USER_AGENT": "sim-archive-bench/1 (+https://example.org/bench)",
         },
         work,
@@ -178,7 +178,7 @@ def run_ours(urls: list[str], work: Path, jobs: int, processes: int) -> float:
         for i, u in enumerate(urls)
     ]
     started = time.perf_counter()
-    report = capture_in_processes(sources, config.archive, config, processes=processes, jobs=jobs,
+    report = capture_sources(sources, config.archive, config, processes=processes, jobs=jobs,
                                   allow_private=True)
     elapsed = time.perf_counter() - started
     failed = [o for o in report.outcomes if o.state != "captured"]
@@ -216,8 +216,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--pdfs", type=int, default=20)
-    parser.add_argument("--jobs", type=int, default=4, help="threads per process")
-    parser.add_argument("--processes", type=int, default=2, help="capture processes (one per core here)")
+    parser.add_argument("--jobs", type=int, default=4, help="capture threads")
+    parser.add_argument("--processes", type=int, default=2, help="extraction processes (one per core here)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
     args = parser.parse_args()
     if not shutil.which("wget"):
@@ -259,7 +259,7 @@ def main() -> None:
         f"ratio (ours / wget): {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})"
     )
     print(
-        f"peak memory (ours, RSS of all capture and extraction processes together): {peak_mb:.0f} MB  "
+        f"peak memory (ours, RSS of the capture process and its extraction processes together): {peak_mb:.0f} MB  "
         f"(target < 250 MB: {'met' if peak_mb < 250 else 'NOT met'})"
     )
     sys.stdout.flush()

@@ -2,19 +2,26 @@
 
 A hostile payload (a small PDF whose pages share one costly content stream, a page nested past
 reason) must not hold a capture run for hours or take the machine's memory. So the payload is
-decoded and its text extracted in a worker process that the capture process starts once
-(multiprocessing, spawn), whose address space is capped (RLIMIT_AS), and that is killed when a
-job overruns its time; the capture then keeps its WARC with what was extracted and a warning.
+decoded and its text extracted in worker processes (`--processes`, one per core wanted) that the
+capture process starts once (multiprocessing, spawn), whose address space is capped (RLIMIT_AS),
+and one is killed when its job overruns its time; the capture then keeps its WARC with what was
+extracted and a warning.
 
-with ExtractionWorker(config) as worker:
-    extraction, charset, found = worker.extract(fetched.final)
+with ExtractionPool(config, count=2) as pool:    # or one ExtractionWorker(config)
+    extraction, charset, found = pool.extract(fetched.final)
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
+import os
+import queue
 import resource
+import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -29,7 +36,7 @@ from .extract import Extraction, Limits, pdf_text
 if TYPE_CHECKING:
     from .fetch import Exchange
 
-__all__ = ["ExtractionWorker", "Job"]
+__all__ = ["ExtractionPool", "ExtractionWorker", "Job"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +73,33 @@ def _decode_and_extract(job: Job, conn: Connection) -> tuple[Extraction, str | N
     return extraction, charset, found
 
 
-def _serve(conn: Connection, memory_bytes: int) -> None:
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)  # at once: no cleanup in a worker whose parent is gone
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the capture process that started it ends, even by SIGKILL and even
+    in the middle of a job (an idle worker would see its pipe close anyway).
+
+    On Linux the kernel sends SIGTERM the moment the parent dies (PR_SET_PDEATHSIG); elsewhere a
+    thread notices within half a second. Linux sends it when the thread that started the worker
+    ends, which is why ExtractionPool starts its workers from the thread that runs the capture.
+    """
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if sys.platform == "linux" else None
+    if libc is None or libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _serve(conn: Connection, memory_bytes: int, parent: int) -> None:
     """The worker's loop: one job at a time, until the capture process closes the pipe (or dies)."""
+    _die_with_parent(parent)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
         try:
@@ -87,8 +119,8 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
 
 
 class ExtractionWorker:
-    """One worker process, shared by a capture run's threads one job at a time (extraction holds
-    the GIL, so threads never ran it in parallel anyway). Started on first use."""
+    """One worker process, one job at a time (an ExtractionPool holds several). Started by
+    start() or on first use; started again after it was killed for overrunning a limit."""
 
     def __init__(self, config: Config):
         self.seconds = config.extract_seconds
@@ -105,12 +137,13 @@ class ExtractionWorker:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _start(self) -> Connection:
+    def start(self) -> Connection:
+        """Start the worker process, if it is not running; the pipe to it."""
         if self._conn is None:
             context = multiprocessing.get_context("spawn")  # never fork a process that has threads
             ours, theirs = context.Pipe()
             self._process = context.Process(
-                target=_serve, args=(theirs, self.memory_bytes), name="sim-archive-extract", daemon=True
+                target=_serve, args=(theirs, self.memory_bytes, os.getpid()), name="sim-archive-extract", daemon=True
             )
             self._process.start()
             theirs.close()
@@ -148,12 +181,12 @@ class ExtractionWorker:
         job = Job(final.url, final.body, final.header("Content-Type"), final.header("Content-Encoding"),
                   self.max_bytes, self.limits)
         with self._lock:
-            conn = self._start()
+            conn = self.start()
             try:
                 conn.send(job)
             except OSError:  # the worker was killed between two jobs: start another
                 self._stop()
-                conn = self._start()
+                conn = self.start()
                 conn.send(job)
             return self._collect(conn, job)
 
@@ -197,3 +230,37 @@ class ExtractionWorker:
             warnings=[f"extraction stopped: {why}; {kept}; the WARC holds the whole payload"],
             cut=why,
         )
+
+
+class ExtractionPool:
+    """`count` extraction workers shared by a capture run's threads: each payload goes to the
+    first idle one, so that one capture process reads `count` pages at once, one per core (the
+    fetching and the writing wait on the network and the disk, and need no core of their own).
+
+    The workers are started at once, so that their imports overlap the first downloads.
+    """
+
+    def __init__(self, config: Config, count: int = 1):
+        self._workers = [ExtractionWorker(config) for _ in range(max(1, count))]
+        self._idle: queue.SimpleQueue[ExtractionWorker] = queue.SimpleQueue()
+        for worker in self._workers:
+            worker.start()
+            self._idle.put(worker)
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def extract(self, final: Exchange) -> tuple[Extraction, str | None, str | None]:
+        """ExtractionWorker.extract, on the first worker to be idle."""
+        worker = self._idle.get()
+        try:
+            return worker.extract(final)
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()

@@ -90,8 +90,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     from tqdm import tqdm
 
     from ..content.registry import load_sources
-    from .pipeline import select_sources
-    from .processes import capture_in_processes
+    from .pipeline import capture_sources, select_sources
 
     config = with_paths(args, config)
     registry, problems = load_sources(config.sources)
@@ -111,7 +110,7 @@ def cmd_capture(args: argparse.Namespace, config: Config) -> int:
     with tqdm(
         total=len(sources), unit="source", file=sys.stderr, disable=not sys.stderr.isatty()
     ) as bar:
-        report = capture_in_processes(
+        report = capture_sources(
             sources,
             config.archive,
             config,
@@ -247,8 +246,8 @@ def add_capture_parsers(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--processes", type=whole_number, default=1, metavar="N",
-        help="processes, each with --jobs threads: text extraction holds one core per process "
-        "(default 1; a host with SIMARCHIVE_DELAY stays in one process)",
+        help="processes reading the pages' text, one core each (default 1): the --jobs threads "
+        "fetch and write, and hand each page to the first one free",
     )
     p.add_argument(
         "--allow-private",

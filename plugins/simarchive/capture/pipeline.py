@@ -24,7 +24,7 @@ from ..archive.warc import write_warc
 from ..config import Config
 from ..content.registry import Source
 from ..errors import ArchiveError, CaptureError, SelectionError
-from .bounded import ExtractionWorker
+from .bounded import ExtractionPool
 from .fetch import make_session
 from .politeness import HostGate
 from .provenance import compare_with_registry
@@ -89,7 +89,7 @@ class CaptureRun:
     config: Config
     gate: HostGate
     allow_private: bool
-    worker: ExtractionWorker
+    worker: ExtractionPool
     local: threading.local = field(default_factory=threading.local)
     sessions: list[requests.Session] = field(default_factory=list)
 
@@ -229,17 +229,17 @@ def capture_sources(
     timestamp: str | None = None,
     jobs: int = 4,
     allow_private: bool = False,
+    processes: int = 1,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> CaptureReport:
-    """Capture sources in parallel (jobs threads, config.per_host per host, config.delay apart).
+    """Capture sources in parallel (jobs threads, config.per_host per host, config.delay apart),
+    their text read by `processes` extraction processes (one per core the capture may use).
 
     With missing=True a source that already has a capture is skipped. on_done is called in the
     caller's thread after each source, for a progress bar.
     """
     if via not in VIAS:
         raise SelectionError(f"unknown --via '{via}'; expected one of {', '.join(VIAS)}")
-    ctx = CaptureRun(archive, config, HostGate(config.per_host, config.delay), allow_private,
-                     ExtractionWorker(config))
     results: dict[str, Outcome] = {}
     todo = []
     for source in sources:
@@ -251,14 +251,17 @@ def capture_sources(
                 on_done(results[source.id])
         else:
             todo.append(source)
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="capture") as pool:
-            futures = [pool.submit(capture_source, s, ctx, via, timestamp) for s in _interleave(todo)]
-            for future in as_completed(futures):
-                outcome = future.result()
-                results[outcome.source_id] = outcome
-                if on_done:
-                    on_done(outcome)
-    finally:
-        ctx.close()
+    if todo:
+        ctx = CaptureRun(archive, config, HostGate(config.per_host, config.delay), allow_private,
+                         ExtractionPool(config, processes))
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="capture") as pool:
+                futures = [pool.submit(capture_source, s, ctx, via, timestamp) for s in _interleave(todo)]
+                for future in as_completed(futures):
+                    outcome = future.result()
+                    results[outcome.source_id] = outcome
+                    if on_done:
+                        on_done(outcome)
+        finally:
+            ctx.close()
     return CaptureReport([results[s.id] for s in sources if s.id in results])

@@ -25,8 +25,6 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from cdxj_indexer.main import CDXJIndexer
-
 from ..errors import ArchiveError
 from .store import Capture
 
@@ -58,6 +56,9 @@ def _zip_time(captured_at: str) -> tuple[int, int, int, int, int, int]:
 
 def _cdxj(named: dict[str, Path]) -> bytes:
     """The CDXJ index of the WARCs under the names the package gives them, sorted (cdxj-indexer)."""
+    # Imported here: it loads pyamf and pkg_resources, which a build that writes no WACZ never needs.
+    from cdxj_indexer.main import CDXJIndexer
+
     with tempfile.TemporaryDirectory(prefix="simarchive-wacz-") as folder:
         links = []
         for name, warc in named.items():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from httpfixtures import ARTICLE, ARTICLE_TEXT, PDF, SCRIPTS, make_pdf, source
-from simarchive.capture.extract import EXTRACTORS, extract
+from simarchive.capture.extract import EXTRACTORS, MIN_ARTICLE, extract
 from simarchive.capture.provenance import compare_with_registry
 from simarchive.content.dates import parse_when
 
@@ -153,6 +155,24 @@ def test_a_listing_page_falls_back_to_the_full_text_and_says_so():
     assert result.warnings == [
         "no article body found (a listing or a short page?): text.txt holds the page's full visible text "
         "(36 characters)"]
+
+
+def test_one_teaser_taken_for_the_article_of_a_listing_page_gives_the_full_text():
+    words = " ".join(["The review of the scheme begins."] * 10)
+    teaser = f"<article><h2>Inquiry opens</h2><p>{words}</p></article>"
+    others = "".join(f"<section><h2>Section {n}</h2>" + "".join(
+        f"<div><a href=/s/{n}/{k}>Headline {n}.{k} about another story of the day</a></div>" for k in range(12))
+        + "</section>" for n in range(14))
+    result = extract(f"<html><body>{teaser}{others}</body></html>".encode(), "text/html")
+    assert result.main == "fallback-fulltext"
+    assert result.text == result.fulltext
+    assert "Headline 13.11 about another story of the day" in result.text
+    assert "The review of the scheme begins." in result.text
+    (warning,) = result.warnings
+    found = re.fullmatch(r"the article body found \((\d+) characters\) is under 5% of the page's visible text "
+                         r"\(a listing page\?\): text.txt holds the full visible text \((\d+) characters\)", warning)
+    assert found, warning
+    assert MIN_ARTICLE <= int(found[1]) < 0.05 * int(found[2]) and int(found[2]) == len(result.fulltext)
 
 
 def test_text_only_in_json_ld_or_noscript_is_still_had():

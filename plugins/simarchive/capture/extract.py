@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
     from .htmltext import VisibleText
 
-__all__ = ["EXTRACTORS", "MIN_ARTICLE", "Extraction", "Limits", "extract", "extractor_for", "pdf_text"]
+__all__ = ["EXTRACTORS", "FRAGMENT", "FRAGMENT_SHARE", "MIN_ARTICLE", "Extraction", "Limits", "extract",
+           "extractor_for", "pdf_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,12 @@ WALL_TEXT = 5000
 #: trafilatura's own threshold (MIN_EXTRACTED_SIZE), below which it falls back to a raw dump of
 #: the page, without the blocks or the furniture removal of our full text.
 MIN_ARTICLE = 250
+
+#: A main text under this share of the page's full text, and under FRAGMENT characters, is one
+#: teaser that trafilatura took for the article on a listing page (a front page of headlines):
+#: the full text is the record of such a page.
+FRAGMENT_SHARE = 0.05
+FRAGMENT = 1000
 
 
 @dataclass
@@ -135,6 +142,12 @@ def extract_html(body: bytes, charset: str, limits: Limits, on_page: Progress | 
                 f"no article body found (a listing or a short page?): text.txt holds the page's full "
                 f"visible text ({len(fulltext)} characters)"
             )
+        main, source = fulltext, "fallback-fulltext"
+    elif len(main) < FRAGMENT and len(main) < FRAGMENT_SHARE * len(fulltext):
+        warnings.append(
+            f"the article body found ({len(main)} characters) is under {FRAGMENT_SHARE:.0%} of the page's "
+            f"visible text (a listing page?): text.txt holds the full visible text ({len(fulltext)} characters)"
+        )
         main, source = fulltext, "fallback-fulltext"
     if not main.strip():
         warnings.append("the HTML page has no readable text")

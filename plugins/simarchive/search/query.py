@@ -192,7 +192,10 @@ def expand(searcher: Searcher, query: wq.Query, deadline: float, limit: int = MA
     def words_of(leaf: wq.MultiTerm) -> set[str]:
         nonlocal total
         # A typed term becomes a leaf per field searched: its words are counted once over those.
-        counted = expansions.setdefault((type(leaf), leaf.text, getattr(leaf, "maxdist", 0), leaf.startchar), set())
+        # A range ("[a TO b]", or "[year:2012" read as one) has two ends where the others have a text.
+        typed = getattr(leaf, "text", None) or (getattr(leaf, "start", None), getattr(leaf, "end", None))
+        counted = expansions.setdefault(
+            (type(leaf), typed, getattr(leaf, "maxdist", 0), getattr(leaf, "startchar", None)), set())
         words = set()
         if isinstance(leaf, wq.FuzzyTerm) and leaf.prefixlength > len(leaf.text):
             # "police~/2012": a prefix longer than the word is the whole word (Whoosh would index past it).

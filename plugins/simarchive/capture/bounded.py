@@ -243,9 +243,13 @@ class ExtractionPool:
     def __init__(self, config: Config, count: int = 1):
         self._workers = [ExtractionWorker(config) for _ in range(max(1, count))]
         self._idle: queue.SimpleQueue[ExtractionWorker] = queue.SimpleQueue()
-        for worker in self._workers:
-            worker.start()
-            self._idle.put(worker)
+        try:
+            for worker in self._workers:
+                worker.start()
+                self._idle.put(worker)
+        except BaseException:  # no process left behind by a pool that could not start them all
+            self.close()
+            raise
 
     def __enter__(self) -> ExtractionPool:
         return self

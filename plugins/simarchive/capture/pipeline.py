@@ -89,7 +89,7 @@ class CaptureRun:
     config: Config
     gate: HostGate
     allow_private: bool
-    worker: ExtractionPool
+    extractors: ExtractionPool
     local: threading.local = field(default_factory=threading.local)
     sessions: list[requests.Session] = field(default_factory=list)
 
@@ -104,7 +104,7 @@ class CaptureRun:
     def close(self) -> None:
         for session in self.sessions:
             session.close()
-        self.worker.close()
+        self.extractors.close()
 
 
 def select_sources(

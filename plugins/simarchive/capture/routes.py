@@ -57,7 +57,7 @@ def _attempt(run: CaptureRun, url: str, work: Path, snapshot: Snapshot | None, r
     work.mkdir(exist_ok=True)
     fetched = fetch(run.session, url, run.config, work, allow_private=run.allow_private, gate=run.gate,
                     trusted_hosts=trusted)
-    extraction, charset, found = run.worker.extract(fetched.final)
+    extraction, charset, found = run.extractors.extract(fetched.final)
     return Attempt(fetched, snapshot, extraction, (charset, found), route)
 
 

@@ -35,7 +35,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from ..archive import store
 from ..archive.watchlog import append_check
-from ..capture.bounded import ExtractionWorker
+from ..capture.bounded import ExtractionPool
 from ..capture.fetch import BLOCKED_STATUSES, GONE_STATUSES, Exchange, Fetched, fetch
 from ..capture.pipeline import CaptureRun, capture_source
 from ..capture.politeness import HostGate
@@ -76,7 +76,7 @@ def _moment(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _capture_text(capture: store.Capture, worker: ExtractionWorker, work: Path) -> str:
+def _capture_text(capture: store.Capture, extractors: ExtractionPool, work: Path) -> str:
     """Our copy's main text, extracted again from its WARC as the page's is now; its text.txt if
     the WARC cannot give it (verify reports why)."""
     final = None
@@ -89,7 +89,7 @@ def _capture_text(capture: store.Capture, worker: ExtractionWorker, work: Path) 
                     headers = record.http_headers.headers if record.http_headers else []
                     final = Exchange(capture.final_url, "", [], capture.status, "", "", headers, work / "ours")
         if final is not None:
-            return worker.extract(final)[0].text
+            return extractors.extract(final)[0].text
     except (OSError, ValueError, CaptureError) as e:
         logger.warning("simarchive: %s: cannot read its payload again (%s); comparing with text.txt",
                        capture.warc_path, e)
@@ -114,7 +114,7 @@ def _failed(error: CaptureError) -> tuple[str, str]:
     return "error", error.message
 
 
-def _compared(source: Source, capture: store.Capture, fetched: Fetched, worker: ExtractionWorker,
+def _compared(source: Source, capture: store.Capture, fetched: Fetched, extractors: ExtractionPool,
               work: Path) -> dict:
     """The result of a fetch that answered: blocked (a wall), moved, changed or same."""
     final = fetched.final
@@ -124,8 +124,8 @@ def _compared(source: Source, capture: store.Capture, fetched: Fetched, worker: 
     moved = _place(final.url) != _place(ours_at)
     if final.sha256 == capture.sha256 and not moved:
         return {**found, "result": "same", "similarity": 1.0}
-    extraction = worker.extract(final)[0]
-    now, ours = extraction.text, _capture_text(capture, worker, work)
+    extraction = extractors.extract(final)[0]
+    now, ours = extraction.text, _capture_text(capture, extractors, work)
     if extraction.wall and len(now) < FAR_SHORTER * len(ours):
         reason = (f"a wall: {extraction.wall}; its main text ({len(now)} characters) is far shorter than "
                   f"our copy's ({len(ours)} characters)")
@@ -158,7 +158,7 @@ def check_source(source: Source, ctx: CaptureRun) -> Check:
             return Check(source.id, {**base, "checked_at": _moment(started), "result": result, "reason": reason,
                                      "status": e.status})
         try:
-            found = _compared(source, capture, fetched, ctx.worker, Path(work))
+            found = _compared(source, capture, fetched, ctx.extractors, Path(work))
         except CaptureError as e:  # a body that cannot be decoded, say
             found = {"result": "error", "reason": e.message, "status": fetched.final.status}
     return Check(source.id, {**base, "checked_at": _moment(fetched.final.started), **found})
@@ -187,7 +187,7 @@ def watch_sources(
     each check to its source's log; with capture_changed, capture again each page found changed
     or moved before logging it, so that its line names the new capture."""
     ctx = CaptureRun(archive, config, HostGate(config.per_host, config.delay), allow_private,
-                     ExtractionWorker(config))
+                     ExtractionPool(config))
     by_id = {s.id: s for s in sources}
     done: dict[str, Check] = {}
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
+import re
 import threading
 from http import HTTPStatus
 from pathlib import Path
@@ -54,6 +56,13 @@ DOWNLOADS = (
     (DOWNLOAD_PREFIX, ".ris", "application/x-research-info-systems; charset=utf-8"),
     (DOWNLOAD_PREFIX, ".json", "application/vnd.citationstyles.csl+json; charset=utf-8"),
 )
+
+
+#: Pages made per request (search, errors) are gzipped when the client accepts it and they are
+#: this long at least (smaller ones gain nothing). The test is the token, as Django's is: a
+#: client that lists gzip with q=0 is rare enough not to matter.
+GZIP_FROM = 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b", re.IGNORECASE)
 
 
 #: For what never changes under its name: fingerprinted theme assets, and a capture's files.
@@ -114,10 +123,10 @@ class SearchApp:
         params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         try:
             if path in ("/search", "/search/"):
-                return self.search_page(params, start_response)
+                return self.search_page(params, environ, start_response)
             if path == "/api/search":
-                return self.search_api(params, start_response)
-            return self.page(HTTPStatus.NOT_FOUND, "error.html", start_response,
+                return self.search_api(params, environ, start_response)
+            return self.page(HTTPStatus.NOT_FOUND, "error.html", environ, start_response,
                              heading="Page not found",
                              message="There is no page at this address. Try the timeline or search.")
         except Exception:  # the one place errors become pages: never a traceback to a reader
@@ -125,54 +134,59 @@ class SearchApp:
             if path == "/api/search":
                 return self.json(HTTPStatus.INTERNAL_SERVER_ERROR,
                                  {"error": "the server could not answer this search",
-                                  "query": params.get("q", [""])[0]}, start_response)
-            return self.page(HTTPStatus.INTERNAL_SERVER_ERROR, "error.html", start_response,
+                                  "query": params.get("q", [""])[0]}, environ, start_response)
+            return self.page(HTTPStatus.INTERNAL_SERVER_ERROR, "error.html", environ, start_response,
                              heading="Something went wrong",
                              message="The server could not answer this request. Please try again later.")
 
-    def search_page(self, params: dict, start_response):
+    def search_page(self, params: dict, environ: dict, start_response):
         q = params.get("q", [""])[0]
         context = {"q": q, "results": None, "error": None, "request": None}
         if not q.strip() and not params.get("page"):
-            return self.page(HTTPStatus.OK, "search.html", start_response, **context)
+            return self.page(HTTPStatus.OK, "search.html", environ, start_response, **context)
         try:
             context["request"] = request = request_from_params(params)
             context["results"] = self.search(request)
         except QueryError as e:
             context["error"] = str(e)
-            return self.page(HTTPStatus.BAD_REQUEST, "search.html", start_response, **context)
+            return self.page(HTTPStatus.BAD_REQUEST, "search.html", environ, start_response, **context)
         except SearchError as e:
             logger.error("simarchive: %s", e)
             context["error"] = "Search is unavailable for the moment; the rest of the site still works."
-            return self.page(HTTPStatus.SERVICE_UNAVAILABLE, "search.html", start_response, **context)
-        return self.page(HTTPStatus.OK, "search.html", start_response, **context)
+            return self.page(HTTPStatus.SERVICE_UNAVAILABLE, "search.html", environ, start_response, **context)
+        return self.page(HTTPStatus.OK, "search.html", environ, start_response, **context)
 
-    def search_api(self, params: dict, start_response):
+    def search_api(self, params: dict, environ: dict, start_response):
         q = params.get("q", [""])[0]
         try:
             results = self.search(request_from_params(params))
         except QueryError as e:
-            return self.json(HTTPStatus.BAD_REQUEST, {"error": str(e), "query": q}, start_response)
+            return self.json(HTTPStatus.BAD_REQUEST, {"error": str(e), "query": q}, environ, start_response)
         except SearchError as e:
             logger.error("simarchive: %s", e)
             return self.json(HTTPStatus.SERVICE_UNAVAILABLE, {"error": "search is unavailable", "query": q},
-                             start_response)
-        return self.json(HTTPStatus.OK, results_json(results), start_response)
+                             environ, start_response)
+        return self.json(HTTPStatus.OK, results_json(results), environ, start_response)
 
-    def page(self, status: HTTPStatus, template: str, start_response, **context):
+    def page(self, status: HTTPStatus, template: str, environ: dict, start_response, **context):
         html = self.env.get_template(template).render(page_name="search" if template == "search.html" else "",
                                                       max_query=self.config.max_query, **context)
-        return self._respond(status, "text/html; charset=utf-8", html.encode("utf-8"), start_response)
+        return self._respond(status, "text/html; charset=utf-8", html.encode("utf-8"), environ, start_response)
 
-    def json(self, status: HTTPStatus, body: dict, start_response):
+    def json(self, status: HTTPStatus, body: dict, environ: dict, start_response):
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        return self._respond(status, "application/json; charset=utf-8", data, start_response)
+        return self._respond(status, "application/json; charset=utf-8", data, environ, start_response)
 
     @staticmethod
-    def _respond(status: HTTPStatus, content_type: str, data: bytes, start_response):
-        headers = [("Content-Type", content_type), ("Content-Length", str(len(data))),
-                   ("Cache-Control", "no-store"), *SECURITY_HEADERS.items()]
-        start_response(f"{status.value} {status.phrase}", headers)
+    def _respond(status: HTTPStatus, content_type: str, data: bytes, environ: dict, start_response):
+        headers = [("Content-Type", content_type), ("Cache-Control", "no-store"), ("Vary", "Accept-Encoding"),
+                   *SECURITY_HEADERS.items()]
+        # The static pages are sent precompressed (publish.py); what is made here is compressed as it
+        # goes. These pages hold no secret, so a reflected query reveals nothing (BREACH needs one).
+        if len(data) >= GZIP_FROM and ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", "")):
+            data = gzip.compress(data, compresslevel=6, mtime=0)
+            headers.append(("Content-Encoding", "gzip"))
+        start_response(f"{status.value} {status.phrase}", [*headers, ("Content-Length", str(len(data)))])
         return [data]
 
 

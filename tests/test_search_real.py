@@ -77,6 +77,10 @@ def test_the_search_page_says_plainly_a_source_is_not_yet_captured(real):
     assert page.count("Source, not yet captured") == page.count('<li>\n    <h2>') > 0
     assert "Registry note:</span> Reproduces a <mark>police</mark> press release." in page
     assert "Archived source" not in page
+    with serving(site.settings) as base:
+        hits = requests.get(base + "/api/search", params={"q": "police", "per_page": "50"}, timeout=10).json()["hits"]
+    assert {h["archived"] for h in hits if h["kind"] == "source"} == {False}
+    assert {h["archived"] for h in hits if h["kind"] == "event"} == {None}
 
 
 def test_a_captured_source_ranks_with_the_events(tmp_path, http_server):  # noqa: F811

@@ -99,8 +99,8 @@ def test_api_fields(served):
         "filters": {}, "all_captures": False, "suggestion": None}
     assert data["facets"]["type"] == [{"value": "source", "count": 1}]
     hit = data["hits"][0]
-    assert (hit["id"], hit["kind"], hit["captured"], hit["captured_at"]) == (
-        "source:island-news", "source", "1 Jan 2025", "2025-01-01T00:00:00Z")
+    assert (hit["id"], hit["kind"], hit["archived"], hit["captured"], hit["captured_at"]) == (
+        "source:island-news", "source", True, "1 Jan 2025", "2025-01-01T00:00:00Z")
     assert "<mark>Jennings</mark>" in hit["passages"][0]["html"]
     assert hit["passages"][0]["link"].startswith("/sources/island-news/captures/20250101T000000Z/#:~:text=")
 

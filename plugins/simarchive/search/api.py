@@ -136,8 +136,9 @@ def results_json(results: Results) -> dict:
             {
                 "id": hit.id, "kind": hit.kind, "title": hit.title, "title_html": hit.title_html,
                 "url": hit.url, "source_kind": hit.source_kind, "publisher": hit.publisher,
-                "date": hit.date, "year": hit.year, "captured": hit.captured,
-                "captured_at": hit.captured_at,
+                "date": hit.date, "year": hit.year,
+                "archived": None if hit.kind == "event" else bool(hit.captured_at),
+                "captured": hit.captured, "captured_at": hit.captured_at,
                 "passages": [{"html": p.html, "link": p.link} for p in hit.passages],
             }
             for hit in results.hits

@@ -3,8 +3,8 @@
 Serves 500 generated HTML pages (~50 KB each) and 20 PDFs from a local HTTP/1.1 server in its
 own process, captures them all with simarchive.capture.pipeline in this process (WARC, text
 extraction in --processes extraction processes, capture.json, atomic folders; per-host politeness
-off for this host), then fetches the same URLs with
-wget --warc-file, and prints pages per second for both, their ratio and our peak memory.
+off for this host), then fetches the same URLs with wget --warc-file, and prints pages per
+second for both, their ratio and our peak memory.
 
     .venv/bin/python bench/capture.py [--pages 500] [--pdfs 20] [--jobs 4] [--processes 2]
 
@@ -179,7 +179,7 @@ def run_ours(urls: list[str], work: Path, jobs: int, processes: int) -> float:
     ]
     started = time.perf_counter()
     report = capture_sources(sources, config.archive, config, processes=processes, jobs=jobs,
-                                  allow_private=True)
+                             allow_private=True)
     elapsed = time.perf_counter() - started
     failed = [o for o in report.outcomes if o.state != "captured"]
     if failed:

@@ -7,6 +7,7 @@ Tests import it as `support`; bench/ scripts put tests/ on sys.path first.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import logging
 import os
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import chdir, contextmanager, suppress
 from dataclasses import dataclass
@@ -157,3 +159,105 @@ def serving(settings: Path, threads: int = 2, port: int = 0) -> Iterator[str]:
         server.close()
         thread.join(timeout=5)
         app.search.searcher.close()
+
+
+NGINX_SITE = REPO / "deploy" / "nginx.conf"
+NGINX_MODULES = Path("/usr/lib/nginx/modules")
+#: What the site file needs around it to run in a folder of its own (its workers as the user who
+#: runs the tests: a root master would hand them to nobody, who cannot read pytest's folders).
+NGINX_MAIN = """\
+daemon off;
+user {user};
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+load_module {modules}/ngx_http_brotli_static_module.so;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/site.conf;
+}}
+"""
+
+
+def _listening(process: subprocess.Popen, port: int, name: str, log: Path | None = None, seconds: float = 30) -> None:
+    """Wait until a server started as process accepts connections on port; if it dies or takes
+    longer, stop it and raise with what it printed (and its log file)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            printed = process.communicate()[0].decode(errors="replace")
+            logged = log.read_text(errors="replace") if log and log.exists() else ""
+            raise RuntimeError(f"{name} did not start on port {port}:\n{printed}{logged}")
+        time.sleep(0.05)
+
+
+def nginx_missing() -> str | None:
+    """Why nginx with the brotli_static module cannot run here, or None."""
+    if not shutil.which("nginx"):
+        return "nginx is not installed (apt-get install nginx-light libnginx-mod-http-brotli-static)"
+    if not (NGINX_MODULES / "ngx_http_brotli_static_module.so").is_file():
+        return "nginx's brotli_static module is not installed (apt-get install libnginx-mod-http-brotli-static)"
+    return None
+
+
+def nginx_site(*, port: int, root: Path, upstream: str) -> str:
+    """deploy/nginx.conf with its "change:" lines set: a loopback port, the site, the app."""
+    lines = []
+    for line in NGINX_SITE.read_text(encoding="utf-8").splitlines():
+        if "# change:" in line:
+            indent = line[:len(line) - len(line.lstrip())]
+            directive = line.split()[0]
+            value = {"listen": f"127.0.0.1:{port}", "root": str(root), "server": upstream}[directive]
+            lines.append(f"{indent}{directive} {value};")
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def nginx(folder: Path, *, root: Path, upstream: str) -> Iterator[str]:
+    """deploy/nginx.conf served by a real nginx on a loopback port, in front of the app at
+    upstream (host:port); yields its base URL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    (folder / "site.conf").write_text(nginx_site(port=port, root=root, upstream=upstream), encoding="utf-8")
+    main = NGINX_MAIN.format(folder=folder, modules=NGINX_MODULES, user=getpass.getuser())
+    (folder / "nginx.conf").write_text(main, encoding="utf-8")
+    process = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _listening(process, port, "nginx", folder / "error.log")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def gunicorn(settings: Path, cwd: Path, *, workers: int = 2,
+             threads: int = 1) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The app on gunicorn's pre-fork workers, as docs/serving.md runs it, on a loopback port:
+    yields its base URL, once it answers, and the arbiter's process (its output in .stdout)."""
+    port = free_port()
+    arbiter = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads), "--timeout", "30",
+         "--bind", f"127.0.0.1:{port}", f"simarchive.web:app_from_settings({str(settings)!r})"],
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _listening(arbiter, port, "gunicorn")
+        yield f"http://127.0.0.1:{port}", arbiter
+    finally:
+        if arbiter.poll() is None:
+            arbiter.terminate()
+        arbiter.wait(timeout=30)

@@ -19,7 +19,7 @@ import brotli
 import requests
 from published import capture_island_news, publish_site
 from simarchive.cite.export import DOWNLOAD_PREFIX
-from support import BIN, free_port, serving
+from support import gunicorn, serving
 
 
 def get(base: str, path: str, timeout: float = 10, **params) -> requests.Response:
@@ -74,13 +74,7 @@ def _wait(condition, seconds: float = 30):
 
 
 def test_gunicorn_answers_search_and_replaces_a_worker_that_dies(built_site):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    arbiter = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--timeout", "30", "--bind", f"127.0.0.1:{port}",
-         f"simarchive.web:app_from_settings({str(built_site.settings)!r})"],
-        cwd=built_site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
+    with gunicorn(built_site.settings, built_site.root, threads=16) as (base, arbiter):
         def answers():
             """/api/search answers"""
             return get(base, "/api/search", q="Isle of Wight").status_code == 200
@@ -104,9 +98,7 @@ def test_gunicorn_answers_search_and_replaces_a_worker_that_dies(built_site):
         data = get(base, "/api/search", q="Isle of Wight").json()
         assert {h["url"] for h in data["hits"]} == {"/events/2012-pilot/", "/sources/island-news/"}
         assert get(base, "/").status_code == 200
-    finally:
-        arbiter.send_signal(signal.SIGTERM)
-        output = arbiter.communicate(timeout=30)[0].decode(errors="replace")
+    output = arbiter.stdout.read().decode(errors="replace")
     assert f"Worker (pid:{victim}) was sent SIGKILL" in output or str(victim) in output, output
 
 

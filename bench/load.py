@@ -1,12 +1,13 @@
 """Load test of `sim-archive serve` over a 1,000-source synthetic archive, on loopback only.
 
 Usage: .venv/bin/python bench/load.py [--sources 1000] [--clients 64] [--seconds 30] [--threads 32]
-                                     [--server waitress|gunicorn] [--workers 2]
+                                     [--server waitress|gunicorn|nginx] [--workers 2]
 
 1. Serves 1,000 generated pages on 127.0.0.1 and captures them with `sim-archive capture`
    (the real capture path, --allow-private for the loopback server), then builds the site.
 2. Starts `sim-archive serve` (or gunicorn's pre-fork workers, --server gunicorn, as docs/serving.md
-   sets them up) and runs a bounded load with wrk (Debian's `wrk`: clients in C, so
+   sets them up; or --server nginx: deploy/nginx.conf on nginx sending the files, in front of
+   gunicorn's workers, which answer the searches) and runs a bounded load with wrk (Debian's `wrk`: clients in C, so
    they leave the server its CPU): N connections for S seconds, 80% on static pages and 20% on
    searches, as two wrk runs at once so each reports its own latencies.
 3. Prints requests per second, p50/p95/p99 for static pages and searches separately, the error
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
@@ -36,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from procmem import family_rss_kib  # noqa: E402
-from support import BIN, free_port, write_settings  # noqa: E402
+from support import BIN, free_port, nginx, nginx_missing, write_settings  # noqa: E402
 
 WORDS = ["police", "officer", "nurse", "crisis", "team", "trust", "review", "campaign", "letter", "policy", "data",
          "patients", "mentoring", "programme", "network", "evidence", "statement", "inquiry", "report", "island",
@@ -158,7 +160,7 @@ def prepare(root: Path, sources: int) -> Path:
 
 
 def server_command(args: argparse.Namespace, settings: Path, port: int) -> list[str]:
-    if args.server == "gunicorn":  # as docs/serving.md sets it up
+    if args.server in ("gunicorn", "nginx"):  # as docs/serving.md sets it up
         return [str(BIN / "gunicorn"), "--workers", str(args.workers), "--threads", str(args.threads),
                 "--timeout", "30", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                 f"simarchive.web:app_from_settings({str(settings)!r})"]
@@ -171,41 +173,58 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
-    parser.add_argument("--threads", type=int, default=32, help="threads (of each worker, with gunicorn)")
+    parser.add_argument("--server", choices=("waitress", "gunicorn", "nginx"), default="waitress")
+    parser.add_argument("--threads", type=int, help="threads (waitress's, or each gunicorn worker's); by default as "
+                        "docs/serving.md runs each server: waitress 32, gunicorn 16, gunicorn behind nginx 1 "
+                        "(gunicorn's sync worker)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn's worker processes")
     parser.add_argument("--workdir", type=Path, help="build here and keep it; a later run reuses it")
     args = parser.parse_args()
+    if args.threads is None:
+        args.threads = {"waitress": 32, "gunicorn": 16, "nginx": 1}[args.server]
     if not shutil.which("wrk"):
         sys.exit("bench/load.py drives the server with wrk: apt-get install wrk")
+    if args.server == "nginx" and nginx_missing():
+        sys.exit(f"bench/load.py --server nginx: {nginx_missing()}")
     with tempfile.TemporaryDirectory(prefix="sim-load-") as tmp:
         root = args.workdir or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
         settings = prepare(root, args.sources)
-        port = free_port()
-        server = subprocess.Popen(server_command(args, settings, port), cwd=root, stdout=subprocess.DEVNULL,
+        app_port = free_port()
+        server = subprocess.Popen(server_command(args, settings, app_port), cwd=root, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE)
         try:
-            wait_for(port)
-            static = ["/", "/sources/", "/timeline.json", "/theme/css/site.css"] + \
-                [f"/sources/src-{i}/" for i in range(0, args.sources, 7)] + \
-                [f"/events/{2000 + e % 24}-event-{e}/" for e in range(args.sources // 20)]
-            searches = [f"/api/search?q={quote(q)}" for q in QUERIES]
-            searching = max(1, round(args.clients * 0.2))  # 80% static, 20% searches
-            memory = [family_rss_kib(server.pid)]
-            started = time.perf_counter()
-            runs = {"static": wrk(port, "static", static, args.clients - searching, seconds=args.seconds,
-                                  folder=root),
-                    "search": wrk(port, "search", searches, searching, seconds=args.seconds, folder=root)}
-            while any(r.poll() is None for r in runs.values()):
-                time.sleep(0.5)
-                memory.append(family_rss_kib(server.pid))
-            print(f"{args.server}, {args.threads} threads" + (f", {args.workers} workers" if args.server == "gunicorn"
-                                                             else "") + f", load average {os.getloadavg()[0]:.2f}")
-            report({name: r.communicate()[0] for name, r in runs.items()}, time.perf_counter() - started, memory)
+            wait_for(app_port)
+            with ExitStack() as stack:
+                port, processes = app_port, [server.pid]
+                if args.server == "nginx":
+                    base = stack.enter_context(nginx(root / "nginx", root=root / "output",
+                                                     upstream=f"127.0.0.1:{app_port}"))
+                    port = int(base.rsplit(":", 1)[1])
+                    processes.append(int((root / "nginx" / "nginx.pid").read_text()))
+                load(args, port, processes, root)
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def load(args: argparse.Namespace, port: int, processes: list[int], root: Path) -> None:
+    """The two wrk runs at once, and their report."""
+    static = ["/", "/sources/", "/timeline.json", "/theme/css/site.css"] + \
+        [f"/sources/src-{i}/" for i in range(0, args.sources, 7)] + \
+        [f"/events/{2000 + e % 24}-event-{e}/" for e in range(args.sources // 20)]
+    searches = [f"/api/search?q={quote(q)}" for q in QUERIES]
+    searching = max(1, round(args.clients * 0.2))  # 80% static, 20% searches
+    memory = [sum(map(family_rss_kib, processes))]
+    started = time.perf_counter()
+    runs = {"static": wrk(port, "static", static, args.clients - searching, seconds=args.seconds, folder=root),
+            "search": wrk(port, "search", searches, searching, seconds=args.seconds, folder=root)}
+    while any(r.poll() is None for r in runs.values()):
+        time.sleep(0.5)
+        memory.append(sum(map(family_rss_kib, processes)))
+    shape = f"{args.threads} threads" + (f", {args.workers} workers" if args.server != "waitress" else "")
+    print(f"{args.server}, {shape}, load average {os.getloadavg()[0]:.2f}")
+    report({name: r.communicate()[0] for name, r in runs.items()}, time.perf_counter() - started, memory)
 
 
 def wait_for(port: int) -> None:

@@ -144,6 +144,19 @@ def test_tables_lists_and_quoted_passages_are_kept():
     assert "First finding\n\nSecond finding" in text
 
 
+def test_dates_and_formulas_in_the_running_text_are_kept():
+    # trafilatura removes <time> and <math> with their text: "wrote on to every trust".
+    page = f"""<html><body><article><h1>The letter</h1><p>{LOREM}</p>
+    <p>NHS England wrote on <time datetime="2023-03-10">10 March 2023</time> to every trust.</p>
+    <p>The rule was <math><semantics><mi>x</mi><mo>=</mo><mn>2</mn>
+    <annotation encoding="application/x-tex">x=2</annotation></semantics></math> at most.</p></article></body></html>"""
+    result = extract(page.encode(), "text/html")
+    assert result.main == "trafilatura"
+    assert "NHS England wrote on 10 March 2023 to every trust." in result.text
+    assert "The rule was x=2 at most." in result.text
+    assert result.metadata["published"] == "2023-03-10"  # htmldate still reads the <time> element
+
+
 def test_a_listing_page_falls_back_to_the_full_text_and_says_so():
     page = "<html><body><h1>News</h1>" + "".join(
         f"<div class=teaser><a href=/n/{n}>Story {n}</a></div>" for n in range(8)) + "</body></html>"

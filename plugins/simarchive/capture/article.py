@@ -7,11 +7,13 @@ metadata = page_metadata(tree)     # title, author, published, modified, site_na
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
 import htmldate
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 
 __all__ = ["article_text", "load_html", "page_metadata"]
@@ -22,6 +24,24 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 #: Inline elements of trafilatura's output: formatting, links, deletions.
 _INLINE = frozenset({"hi", "ref", "del"})
+
+
+def _running_text_kept(tree: HtmlElement) -> HtmlElement:
+    """The tree with the text of <time> and <math> elements made plain text. trafilatura removes
+    both with their text, so "wrote on <time>10 March 2023</time> to" would read "wrote on to":
+    a date lost from the evidence. A formula keeps its symbols, not its TeX annotation. The tree
+    is copied first, since htmldate reads the <time> elements after."""
+    if next(tree.iter("time", "math"), None) is None:
+        return tree
+    tree = copy.deepcopy(tree)
+    for math in list(tree.iter("math")):
+        for annotation in list(math.iter("annotation", "annotation-xml")):
+            annotation.drop_tree()
+        plain = math.makeelement("span", {})
+        plain.text, plain.tail = "".join(math.itertext()), math.tail
+        math.getparent().replace(math, plain)
+    etree.strip_tags(tree, "time")
+    return tree
 
 
 def load_html(html: str) -> HtmlElement | None:
@@ -73,11 +93,11 @@ def _render(element: Any, blocks: list[str]) -> None:
 def article_text(tree: HtmlElement, *, favor_recall: bool = True) -> str:
     """The article body as text, blocks separated by blank lines; "" if there is none.
 
-    Configured for evidence: tables kept, comments left out, and when trafilatura hesitates it
-    keeps the text (favor_recall) rather than dropping it.
+    Configured for evidence: tables kept, comments left out, dates and formulas in the text kept,
+    and when trafilatura hesitates it keeps the text (favor_recall) rather than dropping it.
     """
     document = trafilatura.bare_extraction(
-        tree,
+        _running_text_kept(tree),
         output_format="xml",  # the body as a tree, not a string to parse again
         include_comments=False,
         include_tables=True,

@@ -1,15 +1,15 @@
 """Load test of `sim-archive serve` over a 1,000-source synthetic archive, on loopback only.
 
-Usage: .venv/bin/python bench/load.py [--sources 1000] [--clients 64] [--seconds 30] [--threads 32]
+Usage: .venv/bin/python bench/load.py [--sources 1000] [--clients 64] [--seconds 30] [--threads N]
                                      [--server waitress|gunicorn|nginx] [--workers 2]
 
 1. Serves 1,000 generated pages on 127.0.0.1 and captures them with `sim-archive capture`
    (the real capture path, --allow-private for the loopback server), then builds the site.
 2. Starts `sim-archive serve` (or gunicorn's pre-fork workers, --server gunicorn, as docs/serving.md
    sets them up; or --server nginx: deploy/nginx.conf on nginx sending the files, in front of
-   gunicorn's workers, which answer the searches) and runs a bounded load with wrk (Debian's `wrk`: clients in C, so
-   they leave the server its CPU): N connections for S seconds, 80% on static pages and 20% on
-   searches, as two wrk runs at once so each reports its own latencies.
+   gunicorn's sync workers, which answer the searches) and runs a bounded load with wrk (Debian's
+   `wrk`: clients in C, so they leave the server its CPU): N connections for S seconds, 80% on
+   static pages and 20% on searches, as two wrk runs at once so each reports its own latencies.
 3. Prints requests per second, p50/p95/p99 for static pages and searches separately, the error
    count (every answer that is not a 2xx, and failed connections) and the server's resident
    memory (start, peak, end).

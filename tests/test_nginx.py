@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from published import capture_island_news, publish_site
 from simarchive.cite.export import DOWNLOAD_PREFIX
-from support import free_port, gunicorn, nginx, nginx_missing, serving
+from support import SiteDir, free_port, gunicorn, nginx, nginx_missing, serving
 
 COMPARED = ("Content-Type", "Content-Encoding", "Cache-Control", "Content-Disposition", "Vary",
             "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Location")
@@ -60,8 +60,6 @@ def published(tmp_path_factory):
             pytest.fail(f"the nginx test cannot run: {missing}", pytrace=False)
         print(f"skipping the nginx test: {missing}")
         pytest.skip(missing)
-    from support import SiteDir
-
     site = SiteDir(tmp_path_factory.mktemp("nginx-site"))
     capture = capture_island_news(site)
     build = publish_site(site)

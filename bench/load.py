@@ -191,10 +191,14 @@ def main() -> None:
         root.mkdir(parents=True, exist_ok=True)
         settings = prepare(root, args.sources)
         app_port = free_port()
-        server = subprocess.Popen(server_command(args, settings, app_port), cwd=root, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE)
+        # The server's log goes to a file: waitress logs "Task queue depth" whenever requests wait,
+        # and a pipe nobody reads would stop the server once it is full.
+        log = root / f"{args.server}.log"
+        with log.open("wb") as sink:
+            server = subprocess.Popen(server_command(args, settings, app_port), cwd=root, stdout=subprocess.DEVNULL,
+                                      stderr=sink)
         try:
-            wait_for(app_port)
+            wait_for(app_port, log)
             with ExitStack() as stack:
                 port, processes = app_port, [server.pid]
                 if args.server == "nginx":
@@ -227,7 +231,7 @@ def load(args: argparse.Namespace, port: int, processes: list[int], root: Path) 
     report({name: r.communicate()[0] for name, r in runs.items()}, time.perf_counter() - started, memory)
 
 
-def wait_for(port: int) -> None:
+def wait_for(port: int, log: Path) -> None:
     deadline = time.time() + 30
     while time.time() < deadline:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -240,7 +244,7 @@ def wait_for(port: int) -> None:
             return
         finally:
             connection.close()
-    sys.exit("the server did not start within 30 s")
+    sys.exit(f"the server did not start within 30 s; its log, {log}:\n{log.read_text(errors='replace')[-2000:]}")
 
 
 if __name__ == "__main__":

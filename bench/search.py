@@ -115,9 +115,12 @@ class Server:
     def __init__(self, settings: Path, threads: int = 8):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([str(BIN / "sim-archive"), "--settings", str(settings), "serve",
-                                         "--port", str(self.port), "--threads", str(threads)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # The log goes to a file beside the settings: a pipe nobody reads stops the server when full.
+        self.log = settings.with_suffix(".serve.log")
+        with self.log.open("wb") as sink:
+            self.process = subprocess.Popen([str(BIN / "sim-archive"), "--settings", str(settings), "serve",
+                                             "--port", str(self.port), "--threads", str(threads)],
+                                            stdout=subprocess.DEVNULL, stderr=sink)
 
     def __enter__(self) -> Server:
         deadline = time.monotonic() + 60
@@ -129,7 +132,8 @@ class Server:
             else:
                 return self
         self.process.kill()
-        raise SystemExit(f"sim-archive serve did not start: {self.process.communicate()[1].decode()[-2000:]}")
+        self.process.wait()
+        raise SystemExit(f"sim-archive serve did not start: {self.log.read_text(errors='replace')[-2000:]}")
 
     def __exit__(self, *exc) -> None:
         self.process.terminate()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import http.client
 import logging
 import os
 import shutil
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import chdir, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -132,6 +134,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def raw_get(base: str, path: str, encoding: str | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """A response's status, headers (by any case) and bytes as sent, asking for the given
+    Accept-Encoding or none (requests would send its own and decode the answer)."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": encoding} if encoding else {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
 
 
 @contextmanager

@@ -5,7 +5,6 @@ download headers), and what is not a file reaches the app."""
 from __future__ import annotations
 
 import gzip
-import http.client
 import json
 import os
 from urllib.parse import quote, urlsplit
@@ -13,7 +12,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from published import capture_island_news, publish_site
 from simarchive.cite.export import DOWNLOAD_PREFIX
-from support import SiteDir, free_port, gunicorn, nginx, nginx_missing, serving
+from support import SiteDir, free_port, gunicorn, nginx, nginx_missing, raw_get, serving
 
 COMPARED = ("Content-Type", "Content-Encoding", "Cache-Control", "Content-Disposition", "Vary",
             "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Location")
@@ -21,19 +20,12 @@ ENCODINGS = (None, "gzip", "br", "gzip, deflate, br")
 
 
 def _get(base: str, path: str, encoding: str | None) -> tuple[int, dict[str, str], bytes]:
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    try:
-        connection.request("GET", path, headers={"Accept-Encoding": encoding} if encoding else {})
-        response = connection.getresponse()
-        body = response.read()
-    finally:
-        connection.close()
-    headers = {name: response.headers.get(name) for name in COMPARED}
+    status, sent, body = raw_get(base, path, encoding)
+    headers = {name: sent.get(name) for name in COMPARED}
     # The same media type either way: WhiteNoise quotes the charset, nginx does not.
     if headers["Content-Type"]:
         headers["Content-Type"] = headers["Content-Type"].replace('charset="utf-8"', "charset=utf-8")
-    return response.status, headers, body
+    return status, headers, body
 
 
 def _untimed(body: bytes) -> dict:

@@ -19,7 +19,7 @@ import brotli
 import requests
 from published import capture_island_news, publish_site
 from simarchive.cite.export import DOWNLOAD_PREFIX
-from support import gunicorn, serving
+from support import gunicorn, raw_get, serving
 
 
 def get(base: str, path: str, timeout: float = 10, **params) -> requests.Response:
@@ -102,18 +102,6 @@ def test_gunicorn_answers_search_and_replaces_a_worker_that_dies(built_site):
     assert f"Worker (pid:{victim}) was sent SIGKILL" in output or str(victim) in output, output
 
 
-def _raw(base: str, path: str, encoding: str | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
-    """A response's status, headers (by any case) and bytes as sent (requests would decode them)."""
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    try:
-        connection.request("GET", path, headers={"Accept-Encoding": encoding} if encoding else {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
 
 
@@ -127,10 +115,10 @@ def test_pages_and_assets_are_sent_compressed_as_the_client_asks(site):
     css = "/theme/" + _assets(build)["css/site.css"]
     with serving(site.settings) as base:
         for path in ("/", "/events/2012-pilot/", css, "/timeline.json", "/feeds/events.atom.xml", capture):
-            status, headers, identity = _raw(base, path)
+            status, headers, identity = raw_get(base, path)
             assert status == 200 and "Content-Encoding" not in headers, path
             for asked, sent in (("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br", "br")):
-                status, headers, body = _raw(base, path, asked)
+                status, headers, body = raw_get(base, path, asked)
                 assert (status, headers.get("Content-Encoding"), headers["Vary"]) == (200, sent, "Accept-Encoding")
                 assert len(body) < len(identity) and DECODE[sent](body) == identity, (path, asked)
 
@@ -145,7 +133,7 @@ def test_downloads_are_sent_byte_for_byte_and_never_compressed(site):
     assert not [p for p in downloads if p.suffix in (".br",) or p.name.endswith((".json.gz", ".txt.gz", ".bib.gz"))]
     with serving(site.settings) as base:
         for path in downloads:
-            status, headers, body = _raw(base, "/" + str(path.relative_to(build)), "gzip, br")
+            status, headers, body = raw_get(base, "/" + str(path.relative_to(build)), "gzip, br")
             assert (status, "Content-Encoding" in headers, body) == (200, False, path.read_bytes()), path
 
 
@@ -157,21 +145,21 @@ def test_a_rebuild_never_serves_a_stale_compressed_page(site):
         for version in (1, 2):
             event.write_text(original.rstrip("\n") + f"\n\nRevision marker {version}.\n", encoding="utf-8")
             publish_site(site)
-            _, _, identity = _raw(base, "/events/2012-pilot/")
+            _, _, identity = raw_get(base, "/events/2012-pilot/")
             assert f"Revision marker {version}.".encode() in identity
             for encoding, decode in DECODE.items():
-                _, headers, body = _raw(base, "/events/2012-pilot/", encoding)
+                _, headers, body = raw_get(base, "/events/2012-pilot/", encoding)
                 assert headers["Content-Encoding"] == encoding and decode(body) == identity
 
 
 def test_fingerprinted_assets_are_cached_for_a_year_and_pages_revalidate(built_site, web_server):
-    status, headers, _ = _raw(web_server, "/theme/" + _assets(built_site.output)["js/timeline.js"])
+    status, headers, _ = raw_get(web_server, "/theme/" + _assets(built_site.output)["js/timeline.js"])
     assert (status, headers["Cache-Control"]) == (200, "public, max-age=31536000, immutable")
-    status, headers, _ = _raw(web_server, "/")
+    status, headers, _ = raw_get(web_server, "/")
     assert (status, headers["Cache-Control"]) == (200, "no-cache")
     connection = http.client.HTTPConnection(*urlsplit(web_server).netloc.split(":"), timeout=10)
     connection.request("GET", "/", headers={"If-None-Match": headers["ETag"]})
     assert connection.getresponse().status == 304
     connection.close()
-    status, headers, _ = _raw(web_server, "/theme/css/site.css")  # the plain name, for others' links
+    status, headers, _ = raw_get(web_server, "/theme/css/site.css")  # the plain name, for others' links
     assert (status, headers["Cache-Control"]) == (200, "max-age=60, public")

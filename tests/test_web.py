@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import http.client
 import re
-from urllib.parse import urlsplit
 
 import requests
 from bs4 import BeautifulSoup
+from support import raw_get
 
 
 def get(server: str, path: str, **params) -> requests.Response:
@@ -90,18 +89,6 @@ def test_app_from_settings_serves_the_site_for_other_wsgi_servers(built_site):
     assert b'"total"' in body
 
 
-def _raw(server: str, path: str, accept_encoding: str | None) -> tuple[dict, bytes]:
-    """The answer's headers and its body as sent, undecoded (http.client sends no Accept-Encoding
-    of its own)."""
-    parts = urlsplit(server)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    connection.request("GET", path, headers={"Accept-Encoding": accept_encoding} if accept_encoding else {})
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return {k.lower(): v for k, v in response.getheaders()}, body
-
-
 def _untimed(body: bytes) -> bytes:
     """The answer without the time the search took, which differs from one request to the next."""
     return re.sub(rb'\(\d+\.\d+ seconds\)|"took_ms": [0-9.]+', b"", body)
@@ -109,8 +96,8 @@ def _untimed(body: bytes) -> bytes:
 
 def test_search_answers_are_gzipped_for_a_client_that_accepts_it(web_server):
     for path in ("/search?q=Isle+of+Wight", "/api/search?q=Isle+of+Wight", "/no-such-page"):
-        plain_headers, plain = _raw(web_server, path, None)
-        headers, sent = _raw(web_server, path, "br, gzip;q=0.8")
+        _, plain_headers, plain = raw_get(web_server, path)
+        _, headers, sent = raw_get(web_server, path, "br, gzip;q=0.8")
         assert "content-encoding" not in plain_headers, path
         assert headers["content-encoding"] == "gzip", path
         assert _untimed(gzip.decompress(sent)) == _untimed(plain), path
